@@ -1,0 +1,59 @@
+# Every routine action of the project. `make demo` and `make test` install what they need
+# (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help install demo test generate check-generated lint typecheck format clean
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml generated_client/pyproject.toml
+	$(UV) sync --locked
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.synced node_modules/.installed ## Install everything from the lock files
+
+demo: install ## The main job: start the sandbox and run the example flows end to end
+	$(PY) -m tools.demo
+
+test: install check-generated lint typecheck ## The whole suite: drift, lint, types, tests
+	$(VENV)/bin/pytest
+
+generate: install ## Regenerate generated_client/ from openapi/triboo.yaml
+	$(PY) tools/generate_client.py
+
+check-generated: install ## Fail if generated_client/ differs from a fresh generation
+	$(PY) tools/generate_client.py --check
+
+lint: install ## ruff (lint + format check) and Redocly lint of the spec
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	node_modules/.bin/redocly lint openapi/triboo.yaml --format=summary
+
+typecheck: install ## mypy --strict on hand-written code and on the generated client
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict generated_client/triboo_client
+
+format: install ## Apply ruff formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove installed tools and caches
+	rm -rf $(TOOLS) $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error import ApiError
+from ...models.authentication_error import AuthenticationError
+from ...models.enrollment import Enrollment
+from ...models.enrollment_error import EnrollmentError
+from ...models.enrollment_request import EnrollmentRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: EnrollmentRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/enrollment/v1/enrollment",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiError | AuthenticationError | Enrollment | EnrollmentError | str | None:
+    if response.status_code == 200:
+        response_200 = Enrollment.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = EnrollmentError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = AuthenticationError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = response.text
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ApiError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiError | AuthenticationError | Enrollment | EnrollmentError | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentRequest,
+) -> Response[ApiError | AuthenticationError | Enrollment | EnrollmentError | str]:
+    """Enroll one user in one course (Open edX enrollment API)
+
+     The upstream Open edX enrollment API that the vendor document compares bulk enroll
+    with: one existing user, one course a call, no pre-enrollment. Enrolling a user
+    other than the caller needs the `X-Edx-Api-Key` header. **Disabled on current
+    builds**, which answer an HTML 404.
+
+    Vendor document: the body key is `username` and the course key is `"course id"`;
+    the server reads `user` and `course_details.course_id`.
+
+    Args:
+        body (EnrollmentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | Enrollment | EnrollmentError | str]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentRequest,
+) -> ApiError | AuthenticationError | Enrollment | EnrollmentError | str | None:
+    """Enroll one user in one course (Open edX enrollment API)
+
+     The upstream Open edX enrollment API that the vendor document compares bulk enroll
+    with: one existing user, one course a call, no pre-enrollment. Enrolling a user
+    other than the caller needs the `X-Edx-Api-Key` header. **Disabled on current
+    builds**, which answer an HTML 404.
+
+    Vendor document: the body key is `username` and the course key is `"course id"`;
+    the server reads `user` and `course_details.course_id`.
+
+    Args:
+        body (EnrollmentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | Enrollment | EnrollmentError | str
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentRequest,
+) -> Response[ApiError | AuthenticationError | Enrollment | EnrollmentError | str]:
+    """Enroll one user in one course (Open edX enrollment API)
+
+     The upstream Open edX enrollment API that the vendor document compares bulk enroll
+    with: one existing user, one course a call, no pre-enrollment. Enrolling a user
+    other than the caller needs the `X-Edx-Api-Key` header. **Disabled on current
+    builds**, which answer an HTML 404.
+
+    Vendor document: the body key is `username` and the course key is `"course id"`;
+    the server reads `user` and `course_details.course_id`.
+
+    Args:
+        body (EnrollmentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | Enrollment | EnrollmentError | str]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentRequest,
+) -> ApiError | AuthenticationError | Enrollment | EnrollmentError | str | None:
+    """Enroll one user in one course (Open edX enrollment API)
+
+     The upstream Open edX enrollment API that the vendor document compares bulk enroll
+    with: one existing user, one course a call, no pre-enrollment. Enrolling a user
+    other than the caller needs the `X-Edx-Api-Key` header. **Disabled on current
+    builds**, which answer an HTML 404.
+
+    Vendor document: the body key is `username` and the course key is `"course id"`;
+    the server reads `user` and `course_details.course_id`.
+
+    Args:
+        body (EnrollmentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | Enrollment | EnrollmentError | str
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

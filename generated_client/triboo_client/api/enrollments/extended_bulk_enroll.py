@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error import ApiError
+from ...models.authentication_error import AuthenticationError
+from ...models.extended_bulk_enroll_error import ExtendedBulkEnrollError
+from ...models.extended_bulk_enroll_request import ExtendedBulkEnrollRequest
+from ...models.extended_bulk_enroll_response import ExtendedBulkEnrollResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: ExtendedBulkEnrollRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/extended/v1/bulk_enroll",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse | None:
+    if response.status_code == 200:
+        response_200 = ExtendedBulkEnrollResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ExtendedBulkEnrollError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = AuthenticationError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ApiError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ApiError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ExtendedBulkEnrollRequest,
+) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]:
+    """Bulk enroll (Triboo extended, Bearer)
+
+     Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
+    Bearer token. The body must be JSON (a form body crashes the server). Learners are
+    named by `usernames`, `emails` and/or `user_ids`, each a comma- or newline-separated
+    string; at least one is required. Unlike `bulkEnroll` it cannot pre-enroll unknown
+    users, ignores `identifiers` and `auto_enroll`, and reports inactive users. Not in
+    the vendor document. The trailing slash is optional.
+
+    Args:
+        body (ExtendedBulkEnrollRequest): At least one of `usernames`, `emails` and `user_ids` is
+            required.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ExtendedBulkEnrollRequest,
+) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse | None:
+    """Bulk enroll (Triboo extended, Bearer)
+
+     Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
+    Bearer token. The body must be JSON (a form body crashes the server). Learners are
+    named by `usernames`, `emails` and/or `user_ids`, each a comma- or newline-separated
+    string; at least one is required. Unlike `bulkEnroll` it cannot pre-enroll unknown
+    users, ignores `identifiers` and `auto_enroll`, and reports inactive users. Not in
+    the vendor document. The trailing slash is optional.
+
+    Args:
+        body (ExtendedBulkEnrollRequest): At least one of `usernames`, `emails` and `user_ids` is
+            required.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ExtendedBulkEnrollRequest,
+) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]:
+    """Bulk enroll (Triboo extended, Bearer)
+
+     Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
+    Bearer token. The body must be JSON (a form body crashes the server). Learners are
+    named by `usernames`, `emails` and/or `user_ids`, each a comma- or newline-separated
+    string; at least one is required. Unlike `bulkEnroll` it cannot pre-enroll unknown
+    users, ignores `identifiers` and `auto_enroll`, and reports inactive users. Not in
+    the vendor document. The trailing slash is optional.
+
+    Args:
+        body (ExtendedBulkEnrollRequest): At least one of `usernames`, `emails` and `user_ids` is
+            required.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ExtendedBulkEnrollRequest,
+) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse | None:
+    """Bulk enroll (Triboo extended, Bearer)
+
+     Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
+    Bearer token. The body must be JSON (a form body crashes the server). Learners are
+    named by `usernames`, `emails` and/or `user_ids`, each a comma- or newline-separated
+    string; at least one is required. Unlike `bulkEnroll` it cannot pre-enroll unknown
+    users, ignores `identifiers` and `auto_enroll`, and reports inactive users. Not in
+    the vendor document. The trailing slash is optional.
+
+    Args:
+        body (ExtendedBulkEnrollRequest): At least one of `usernames`, `emails` and `user_ids` is
+            required.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

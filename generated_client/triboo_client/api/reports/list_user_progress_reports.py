@@ -1,0 +1,294 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error import ApiError
+from ...models.authentication_error import AuthenticationError
+from ...models.user_progress_report_page import UserProgressReportPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    user_id: str | Unset = UNSET,
+    username: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    supervisor: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["user_id"] = user_id
+
+    params["username"] = username
+
+    params["email"] = email
+
+    params["supervisor"] = supervisor
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/extended/v1/user_progress_report/",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiError | AuthenticationError | UserProgressReportPage | None:
+    if response.status_code == 200:
+        response_200 = UserProgressReportPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = AuthenticationError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ApiError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ApiError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiError | AuthenticationError | UserProgressReportPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    user_id: str | Unset = UNSET,
+    username: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    supervisor: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Response[ApiError | AuthenticationError | UserProgressReportPage]:
+    """List user progress reports
+
+     Every course each user is actively enrolled in, with progress, score, time spent and
+    badges, from the nightly analytics run. Inactive users can appear.
+
+    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
+    filters on this route and return every user of the organisation. Filter the results
+    yourself, or use the detail routes. Vendor document: the filters select users, and
+    `supervisor` returns the users whose `lt_supervisor` is that value.
+
+    Args:
+        user_id (str | Unset): Comma-separated numeric user ids.
+        username (str | Unset): Comma-separated usernames.
+        email (str | Unset):
+        supervisor (str | Unset):
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | UserProgressReportPage]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        username=username,
+        email=email,
+        supervisor=supervisor,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    user_id: str | Unset = UNSET,
+    username: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    supervisor: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> ApiError | AuthenticationError | UserProgressReportPage | None:
+    """List user progress reports
+
+     Every course each user is actively enrolled in, with progress, score, time spent and
+    badges, from the nightly analytics run. Inactive users can appear.
+
+    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
+    filters on this route and return every user of the organisation. Filter the results
+    yourself, or use the detail routes. Vendor document: the filters select users, and
+    `supervisor` returns the users whose `lt_supervisor` is that value.
+
+    Args:
+        user_id (str | Unset): Comma-separated numeric user ids.
+        username (str | Unset): Comma-separated usernames.
+        email (str | Unset):
+        supervisor (str | Unset):
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | UserProgressReportPage
+    """
+
+    return sync_detailed(
+        client=client,
+        user_id=user_id,
+        username=username,
+        email=email,
+        supervisor=supervisor,
+        page=page,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    user_id: str | Unset = UNSET,
+    username: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    supervisor: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Response[ApiError | AuthenticationError | UserProgressReportPage]:
+    """List user progress reports
+
+     Every course each user is actively enrolled in, with progress, score, time spent and
+    badges, from the nightly analytics run. Inactive users can appear.
+
+    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
+    filters on this route and return every user of the organisation. Filter the results
+    yourself, or use the detail routes. Vendor document: the filters select users, and
+    `supervisor` returns the users whose `lt_supervisor` is that value.
+
+    Args:
+        user_id (str | Unset): Comma-separated numeric user ids.
+        username (str | Unset): Comma-separated usernames.
+        email (str | Unset):
+        supervisor (str | Unset):
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | UserProgressReportPage]
+    """
+
+    kwargs = _get_kwargs(
+        user_id=user_id,
+        username=username,
+        email=email,
+        supervisor=supervisor,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    user_id: str | Unset = UNSET,
+    username: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    supervisor: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> ApiError | AuthenticationError | UserProgressReportPage | None:
+    """List user progress reports
+
+     Every course each user is actively enrolled in, with progress, score, time spent and
+    badges, from the nightly analytics run. Inactive users can appear.
+
+    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
+    filters on this route and return every user of the organisation. Filter the results
+    yourself, or use the detail routes. Vendor document: the filters select users, and
+    `supervisor` returns the users whose `lt_supervisor` is that value.
+
+    Args:
+        user_id (str | Unset): Comma-separated numeric user ids.
+        username (str | Unset): Comma-separated usernames.
+        email (str | Unset):
+        supervisor (str | Unset):
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | UserProgressReportPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            user_id=user_id,
+            username=username,
+            email=email,
+            supervisor=supervisor,
+            page=page,
+            page_size=page_size,
+        )
+    ).parsed

@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error import ApiError
+from ...models.authentication_error import AuthenticationError
+from ...models.deactivation_result import DeactivationResult
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    username: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["username"] = username
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/extended/v1/users_by_username/",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiError | AuthenticationError | list[DeactivationResult] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = DeactivationResult.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ApiError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = AuthenticationError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = ApiError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiError | AuthenticationError | list[DeactivationResult]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    username: str,
+) -> Response[ApiError | AuthenticationError | list[DeactivationResult]]:
+    """Deactivate users by username
+
+     Deactivate every user named in `username`. Always 200 with one entry per requested
+    username, in request order; unknown usernames come back with
+    `status: user_not_found` and `user_id: null`. Without a usable filter the server
+    refuses with 400.
+
+    Args:
+        username (str): Comma-separated usernames.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | list[DeactivationResult]]
+    """
+
+    kwargs = _get_kwargs(
+        username=username,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    username: str,
+) -> ApiError | AuthenticationError | list[DeactivationResult] | None:
+    """Deactivate users by username
+
+     Deactivate every user named in `username`. Always 200 with one entry per requested
+    username, in request order; unknown usernames come back with
+    `status: user_not_found` and `user_id: null`. Without a usable filter the server
+    refuses with 400.
+
+    Args:
+        username (str): Comma-separated usernames.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | list[DeactivationResult]
+    """
+
+    return sync_detailed(
+        client=client,
+        username=username,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    username: str,
+) -> Response[ApiError | AuthenticationError | list[DeactivationResult]]:
+    """Deactivate users by username
+
+     Deactivate every user named in `username`. Always 200 with one entry per requested
+    username, in request order; unknown usernames come back with
+    `status: user_not_found` and `user_id: null`. Without a usable filter the server
+    refuses with 400.
+
+    Args:
+        username (str): Comma-separated usernames.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | list[DeactivationResult]]
+    """
+
+    kwargs = _get_kwargs(
+        username=username,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    username: str,
+) -> ApiError | AuthenticationError | list[DeactivationResult] | None:
+    """Deactivate users by username
+
+     Deactivate every user named in `username`. Always 200 with one entry per requested
+    username, in request order; unknown usernames come back with
+    `status: user_not_found` and `user_id: null`. Without a usable filter the server
+    refuses with 400.
+
+    Args:
+        username (str): Comma-separated usernames.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | list[DeactivationResult]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            username=username,
+        )
+    ).parsed

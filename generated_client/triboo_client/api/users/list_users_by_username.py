@@ -1,0 +1,229 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error import ApiError
+from ...models.authentication_error import AuthenticationError
+from ...models.user_page import UserPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    username: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["username"] = username
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/extended/v1/users_by_username/",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiError | AuthenticationError | UserPage | None:
+    if response.status_code == 200:
+        response_200 = UserPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = AuthenticationError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ApiError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ApiError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiError | AuthenticationError | UserPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    username: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Response[ApiError | AuthenticationError | UserPage]:
+    """List users by username
+
+     The vendor's `GET /users_by_username/?username=a,b` form of `listUsers`: the same
+    answer, with the same filters and pagination.
+
+    Args:
+        username (str | Unset): Comma-separated usernames.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | UserPage]
+    """
+
+    kwargs = _get_kwargs(
+        username=username,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    username: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> ApiError | AuthenticationError | UserPage | None:
+    """List users by username
+
+     The vendor's `GET /users_by_username/?username=a,b` form of `listUsers`: the same
+    answer, with the same filters and pagination.
+
+    Args:
+        username (str | Unset): Comma-separated usernames.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | UserPage
+    """
+
+    return sync_detailed(
+        client=client,
+        username=username,
+        page=page,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    username: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Response[ApiError | AuthenticationError | UserPage]:
+    """List users by username
+
+     The vendor's `GET /users_by_username/?username=a,b` form of `listUsers`: the same
+    answer, with the same filters and pagination.
+
+    Args:
+        username (str | Unset): Comma-separated usernames.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiError | AuthenticationError | UserPage]
+    """
+
+    kwargs = _get_kwargs(
+        username=username,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    username: str | Unset = UNSET,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> ApiError | AuthenticationError | UserPage | None:
+    """List users by username
+
+     The vendor's `GET /users_by_username/?username=a,b` form of `listUsers`: the same
+    answer, with the same filters and pagination.
+
+    Args:
+        username (str | Unset): Comma-separated usernames.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiError | AuthenticationError | UserPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            username=username,
+            page=page,
+            page_size=page_size,
+        )
+    ).parsed
