@@ -1,0 +1,142 @@
+"""Fault injection for the API routes, switchable per run (CLI flags or the admin route).
+
+Faults apply to ``/api/`` requests only, after the app would have answered. Counted faults
+(``*_next``) are used up one request at a time; rates draw from a seeded generator so a
+test run is repeatable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HTML_ERROR = b"<!DOCTYPE html><html><head><title>%d</title></head><body><h1>%d</h1></body></html>"
+
+
+@dataclass
+class Faults:
+    """What goes wrong, and how often. All zero: nothing does."""
+
+    fail_rate: float = 0.0  # share of requests answered with fail_status
+    fail_next: int = 0  # the next N requests answered with fail_status
+    fail_status: int = 503  # 500 answers JSON like the current server, 502/503 an HTML page
+    drop_rate: float = 0.0  # share of connections dropped mid-response
+    drop_next: int = 0
+    delay: float = 0.0  # seconds added to delayed requests
+    delay_next: int = 0  # 0 with delay > 0: every request is delayed
+    throttle_next: int = 0  # a 429 storm: the next N requests are throttled
+    truncate_next: int = 0  # the next N bodies are cut in half (invalid JSON)
+    html_next: int = 0  # the next N answers are an HTML error page (502)
+    seed: int = 0
+    _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._rng.seed(self.seed)
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Apply settings by name; unknown names are an error."""
+        known = {f.name: f.type for f in fields(self) if not f.name.startswith("_")}
+        for name, value in changes.items():
+            if name not in known:
+                raise ValueError(f"unknown fault setting {name!r}; known: {sorted(known)}")
+            setattr(self, name, float(value) if "float" in str(known[name]) else int(value))
+        self._rng.seed(self.seed)
+
+    def reset(self) -> None:
+        self.update({f.name: f.default for f in fields(self) if not f.name.startswith("_")})
+
+    def settings(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+
+    def _take(self, counter: str, rate: float = 0.0) -> bool:
+        remaining: int = getattr(self, counter)
+        if remaining > 0:
+            setattr(self, counter, remaining - 1)
+            return True
+        return rate > 0 and self._rng.random() < rate
+
+    def pick(self) -> str | None:
+        """The fault for the next request, if any (counters are consumed here)."""
+        for name, counter, rate in (
+            ("throttle", "throttle_next", 0.0),
+            ("fail", "fail_next", self.fail_rate),
+            ("html", "html_next", 0.0),
+            ("drop", "drop_next", self.drop_rate),
+            ("truncate", "truncate_next", 0.0),
+        ):
+            if self._take(counter, rate):
+                return name
+        return None
+
+    def should_delay(self) -> bool:
+        return self.delay > 0 and (self.delay_next == 0 or self._take("delay_next"))
+
+
+class FaultMiddleware:
+    """ASGI middleware that injects the configured faults into ``/api/`` requests."""
+
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        if self.faults.should_delay():
+            await asyncio.sleep(self.faults.delay)
+        fault = self.faults.pick()
+        if fault == "throttle":
+            body = {"detail": "Request was throttled. Expected available in 1 seconds."}
+            await _answer(send, 429, json.dumps(body).encode(), "application/json",
+                          [(b"retry-after", b"1")])
+        elif fault == "fail" and self.faults.fail_status == 500:
+            body = {"api_error_message": "Injected server error"}
+            await _answer(send, 500, json.dumps(body).encode(), "application/json")
+        elif fault in ("fail", "html"):
+            status = self.faults.fail_status if fault == "fail" else 502
+            await _answer(send, status, HTML_ERROR % (status, status), "text/html")
+        elif fault in ("drop", "truncate"):
+            await self._mangle(fault, scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _mangle(self, fault: str, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app, then send half of its body: truncated, or cut off mid-response."""
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            else:
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        half = body[: len(body) // 2]
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        if fault == "truncate":
+            headers.append((b"content-length", str(len(half)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": half})
+            return
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": half, "more_body": True})
+        raise ConnectionAbortedError("sandbox fault: connection dropped mid-response")
+
+
+async def _answer(
+    send: Send, status: int, body: bytes, content_type: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
+    await send({"type": "http.response.body", "body": body})

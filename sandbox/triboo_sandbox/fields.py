@@ -1,0 +1,183 @@
+"""User fields as the Triboo server accepts and sends them, and their validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+# Profile fields in the order the server sends them, with the value of an unset field.
+PROFILE_DEFAULTS: dict[str, Any] = {
+    "email": "",
+    "username": "",
+    "first_name": "",
+    "last_name": "",
+    "language": "",
+    "location": "",
+    "year_of_birth": None,
+    "bio": None,
+    "goals": None,
+    "level_of_education": None,
+    "name": "",
+    "gender": None,
+    "city": None,
+    "country": "",
+    "lt_custom_country": None,
+    "lt_area": None,
+    "lt_sub_area": None,
+    "lt_address": None,
+    "lt_address_2": None,
+    "lt_phone_number": None,
+    "lt_gdpr": False,
+    "lt_company": None,
+    "lt_employee_id": None,
+    "lt_hire_date": None,
+    "lt_level": None,
+    "lt_job_code": None,
+    "lt_job_description": None,
+    "lt_department": None,
+    "lt_supervisor": None,
+    "lt_learning_group": None,
+    "lt_exempt_status": True,
+    "lt_is_tos_agreed": False,
+    "lt_comments": None,
+    "lt_ilt_supervisor": None,
+    "platform_role": "Learner",
+    "analytics_access": None,
+    "internal_catalog_access": True,
+    "edflex_catalog_access": True,
+    "crehana_catalog_access": True,
+    "anderspink_catalog_access": True,
+    "learnlight_catalog_access": True,
+    "linkedin_catalog_access": True,
+    "udemy_catalog_access": True,
+    "founderz_catalog_access": True,
+    "siemens_catalog_access": True,
+    "triboo_centrical_access": True,
+}
+REQUIRED_ON_CREATE = ("username", "email", "first_name", "last_name", "name")
+BOOLEAN_FIELDS = frozenset(k for k, v in PROFILE_DEFAULTS.items() if isinstance(v, bool))
+CATALOG_FLAGS = frozenset(k for k in BOOLEAN_FIELDS if k.endswith("_access"))
+STRING_FIELDS = frozenset(
+    k
+    for k, v in PROFILE_DEFAULTS.items()
+    if k not in BOOLEAN_FIELDS
+    and k not in {"year_of_birth", "lt_hire_date", "platform_role", "analytics_access"}
+)
+GRANTABLE_ROLES = ("Learner", "Studio Admin", "Studio Super Admin", "Platform Admin")
+LEGACY_ROLE_SPELLING = {"Platform Super Admin": "Super Platform Admin"}
+ANALYTICS_ACCESS = ("Restricted", "Full Access")
+LEVELS_OF_EDUCATION = ("p", "m", "b", "a", "hs", "jhs", "el", "none", "other")
+GENDERS = ("m", "f", "o")
+MAX_LENGTH = {"username": 150, "first_name": 30, "last_name": 30, "email": 254, "name": 255}
+
+USERNAME = re.compile(r"^[\w.@+-]+$", re.ASCII)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_TRUE = {"true", "1", "yes", "on", "t", "y"}
+_FALSE = {"false", "0", "no", "off", "f", "n"}
+
+
+class ServerCrash(Exception):
+    """Input the real server does not validate and crashes on (it answers 500)."""
+
+
+def parse_bool(value: Any) -> bool | None:
+    """Django REST framework's boolean parsing; None when the value is not a boolean."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    return None
+
+
+def clean_user_fields(
+    data: dict[str, Any], *, creating: bool
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Validate a create/update body; return (clean values, field errors).
+
+    Unknown fields are ignored, an unknown ``platform_role`` is silently dropped (as the
+    server does), and a junk catalog flag raises :class:`ServerCrash`.
+    """
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if creating:
+        for field in REQUIRED_ON_CREATE:
+            if field not in data:
+                fail(field, "This field is required.")
+    for field, value in data.items():
+        if field == "is_active" and not creating:
+            flag = parse_bool(value)
+            if flag is None:
+                fail(field, "Must be a valid boolean.")
+            else:
+                clean[field] = flag
+            continue
+        if field not in PROFILE_DEFAULTS:
+            continue
+        if value is None:
+            fail(field, "This field may not be null.")
+            continue
+        if isinstance(value, str) and value == "" and field != "platform_role":
+            fail(field, "This field may not be blank.")
+            continue
+        if field in BOOLEAN_FIELDS:
+            flag = parse_bool(value)
+            if flag is None:
+                if field in CATALOG_FLAGS:
+                    raise ServerCrash(f"invalid literal for catalog flag {field!r}")
+                fail(field, "Must be a valid boolean.")
+            else:
+                clean[field] = flag
+        elif field == "platform_role":
+            if value in GRANTABLE_ROLES:
+                clean[field] = value
+        elif field == "analytics_access":
+            if value in ANALYTICS_ACCESS:
+                clean[field] = value
+            else:
+                fail(field, f'"{value}" is not a valid choice.')
+        elif field == "year_of_birth":
+            try:
+                clean[field] = int(value)
+            except (TypeError, ValueError):
+                fail(field, "A valid integer is required.")
+        elif field == "lt_hire_date":
+            try:
+                clean[field] = dt.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                fail(field, "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")
+        else:
+            _clean_string(field, str(value), clean, fail)
+    return clean, errors
+
+
+def _clean_string(field: str, value: str, clean: dict[str, Any], fail: Any) -> None:
+    limit = MAX_LENGTH.get(field)
+    if limit is not None and len(value) > limit:
+        fail(field, f"Ensure this field has no more than {limit} characters.")
+    elif field == "username" and not USERNAME.match(value):
+        fail(
+            field,
+            "Enter a valid username. This value may contain only letters, numbers, "
+            "and @/./+/-/_ characters.",
+        )
+    elif field in ("email", "lt_ilt_supervisor") and not EMAIL.match(value):
+        fail(field, "Enter a valid email address.")
+    elif field == "country" and not re.fullmatch(r"[A-Z]{2}", value):
+        fail(field, f'"{value}" is not a valid choice.')
+    elif field == "level_of_education" and value not in LEVELS_OF_EDUCATION:
+        fail(field, f'"{value}" is not a valid choice.')
+    elif field == "gender" and value not in GENDERS:
+        fail(field, f'"{value}" is not a valid choice.')
+    else:
+        clean[field] = value
