@@ -37,8 +37,8 @@ MAX_PAGE_SIZE = 1000
 COURSE_KEY = re.compile(r"^course-v1:[^+]+\+[^+]+\+[^+]+$")
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 NOT_FOUND = {"detail": "Not found."}
-HTML_404 = "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Page not found</h1></body></html>"
-HTML_403 = "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>"
+HTML_404 = "<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>"
+HTML_403 = "<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>"
 
 Handler = Callable[[Request, ApiClient], Awaitable[Response]]
 
@@ -75,9 +75,7 @@ class Sandbox:
     quirks: frozenset[str] = frozenset()
     token_ttl: int = 36000
     tokens: dict[str, Token] = field(default_factory=dict)
-    token_limiter: RateLimiter = field(
-        default_factory=lambda: RateLimiter(limits={"token": 120})
-    )
+    token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limits={"token": 120}))
     requests: int = 0  # API requests answered, faults included (for benchmarks)
 
     def expire_tokens(self) -> int:
@@ -133,27 +131,45 @@ def build_app(sandbox: Sandbox) -> Starlette:
         header = request.headers.get("authorization", "")
         kind, _, value = header.partition(" ")
         if kind.lower() != scheme.lower():
-            return _json({"detail": "Authentication credentials were not provided."}, 401,
-                         WWW_AUTHENTICATE)
+            return _json(
+                {"detail": "Authentication credentials were not provided."}, 401, WWW_AUTHENTICATE
+            )
         if not value.strip():
-            return _json({"error_code": "token_not_provided",
-                          "developer_message": "No access token was provided."}, 401,
-                         WWW_AUTHENTICATE)
+            return _json(
+                {
+                    "error_code": "token_not_provided",
+                    "developer_message": "No access token was provided.",
+                },
+                401,
+                WWW_AUTHENTICATE,
+            )
         token = sandbox.tokens.get(value.strip())
         if token is None or token.kind.lower() != scheme.lower():
-            return _json({"error_code": "token_nonexistent",
-                          "developer_message": "The access token provided does not exist."},
-                         401, WWW_AUTHENTICATE)
+            return _json(
+                {
+                    "error_code": "token_nonexistent",
+                    "developer_message": "The access token provided does not exist.",
+                },
+                401,
+                WWW_AUTHENTICATE,
+            )
         if token.expires_at <= time.monotonic():
-            return _json({"error_code": "token_expired",
-                          "developer_message": "The access token provided is expired."},
-                         401, WWW_AUTHENTICATE)
+            return _json(
+                {
+                    "error_code": "token_expired",
+                    "developer_message": "The access token provided is expired.",
+                },
+                401,
+                WWW_AUTHENTICATE,
+            )
         client = store.clients[token.client_id]
         if not (client.is_staff and client.is_superuser and client.org):
             return _json({"detail": "You do not have permission to perform this action."}, 403)
         return client
 
-    def api(scope: str, scheme: str = "Bearer") -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    def api(
+        scope: str, scheme: str = "Bearer"
+    ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
         def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             async def endpoint(request: Request) -> Response:
                 sandbox.requests += 1
@@ -164,18 +180,23 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 if wait is not None:
                     return _json(
                         {"detail": f"Request was throttled. Expected available in {wait} seconds."},
-                        429, {"Retry-After": str(wait)},
+                        429,
+                        {"Retry-After": str(wait)},
                     )
                 try:
                     return await handler(request, client)
                 except ServerCrash as crash:
                     return _json({"api_error_message": str(crash)}, 500)
+
             return endpoint
+
         return wrap
 
     # -- pagination ------------------------------------------------------------------------
 
-    def paginate(request: Request, items: list[Any], render: Callable[[Any], dict[str, Any]]) -> Response:
+    def paginate(
+        request: Request, items: list[Any], render: Callable[[Any], dict[str, Any]]
+    ) -> Response:
         size = _positive_int(request.query_params.get("page_size"), 10)
         size = min(size, MAX_PAGE_SIZE)
         pages = max(1, -(-len(items) // size))
@@ -191,11 +212,17 @@ def build_app(sandbox: Sandbox) -> Starlette:
             previous_url = str(url.remove_query_params("page"))
         elif page > 2:
             previous_url = str(url.include_query_params(page=page - 1))
-        return _json({
-            "count": len(items), "num_pages": pages, "current_page": page, "start": start,
-            "next": next_url, "previous": previous_url,
-            "results": [render(item) for item in items[start:start + size]],
-        })
+        return _json(
+            {
+                "count": len(items),
+                "num_pages": pages,
+                "current_page": page,
+                "start": start,
+                "next": next_url,
+                "previous": previous_url,
+                "results": [render(item) for item in items[start : start + size]],
+            }
+        )
 
     # -- users -------------------------------------------------------------------------------
 
@@ -252,10 +279,11 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json(errors, 400)
         profile = {k: v for k, v in clean.items() if k not in ("username", "email")}
         user = store.add_user(client.org, clean["username"], clean["email"], profile)
-        body = {k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"}
-        token = secrets.token_urlsafe(8)
-        body |= {"status": "user_created",
-                 "password_reset_link": f"{request.base_url}password_reset_confirm/{user.user_id}/{token}/"}
+        body = {
+            k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"
+        }
+        reset = f"password_reset_confirm/{user.user_id}/{secrets.token_urlsafe(8)}/"
+        body |= {"status": "user_created", "password_reset_link": f"{request.base_url}{reset}"}
         return _json(body, 201)
 
     @api("users")
@@ -280,7 +308,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if "is_active" in clean:
             user.is_active = clean.pop("is_active")
         user.profile.update(clean)
-        body = {k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"}
+        body = {
+            k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"
+        }
         return _json({**body, "status": "user_updated"})
 
     def deactivate(user: User) -> str:
@@ -314,14 +344,16 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 user = store.find(client.org, user_id=user_id)
                 results.append(
                     {"user_id": user_id, "username": user.username, "status": deactivate(user)}
-                    if user else {"user_id": user_id, "username": "", "status": "user_not_found"}
+                    if user
+                    else {"user_id": user_id, "username": "", "status": "user_not_found"}
                 )
         elif names:
             for name in names:
                 user = store.find(client.org, username=name)
                 results.append(
                     {"user_id": user.user_id, "username": name, "status": deactivate(user)}
-                    if user else {"user_id": None, "username": name, "status": "user_not_found"}
+                    if user
+                    else {"user_id": None, "username": name, "status": "user_not_found"}
                 )
         else:
             return _json({"detail": "You cannot deactivate all users."}, 400)
@@ -375,7 +407,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
     # -- enrollments -------------------------------------------------------------------------
 
     def courses_of(value: Any, client: ApiClient) -> list[str] | Response:
-        first = value[0] if isinstance(value, list) and value else value  # an array: first item only
+        first = (
+            value[0] if isinstance(value, list) and value else value
+        )  # an array: first item only
         keys = [k for k in str(first or "").split(",") if k]
         if not keys:
             return _json({"courses": ["This field is required."]}, 400)
@@ -388,8 +422,11 @@ def build_app(sandbox: Sandbox) -> Starlette:
     @api("bulk_enroll", scheme="JWT")
     async def bulk_enroll(request: Request, client: ApiClient) -> Response:
         data = await read_body(request)
-        errors = {f: ["This field is required."] for f in ("action", "courses", "identifiers")
-                  if not data.get(f)}
+        errors = {
+            f: ["This field is required."]
+            for f in ("action", "courses", "identifiers")
+            if not data.get(f)
+        }
         if data.get("action") and data["action"] not in ("enroll", "unenroll"):
             errors["action"] = [f'"{data["action"]}" is not a valid choice.']
         if errors:
@@ -399,24 +436,40 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return keys
         auto = _flag(data.get("auto_enroll"))
         identifiers = [i.strip() for i in re.split(r"[,\n]", str(data["identifiers"])) if i.strip()]
-        result: dict[str, Any] = {"action": data["action"], "courses": {},
-                                  "email_students": _flag(data.get("email_students")),
-                                  "auto_enroll": auto}
+        result: dict[str, Any] = {
+            "action": data["action"],
+            "courses": {},
+            "email_students": _flag(data.get("email_students")),
+            "auto_enroll": auto,
+        }
         for key in keys:
             rows = [enroll_identifier(client, key, i, data["action"], auto) for i in identifiers]
-            result["courses"][key] = {"action": data["action"], "results": rows, "auto_enroll": auto}
+            result["courses"][key] = {
+                "action": data["action"],
+                "results": rows,
+                "auto_enroll": auto,
+            }
         return _json(result)
 
-    def enroll_identifier(client: ApiClient, key: str, identifier: str, action: str, auto: bool) -> dict[str, Any]:
+    def enroll_identifier(
+        client: ApiClient, key: str, identifier: str, action: str, auto: bool
+    ) -> dict[str, Any]:
         is_email = "@" in identifier
-        user = store.find(client.org, email=identifier) if is_email else store.find(client.org, username=identifier)
+        user = (
+            store.find(client.org, email=identifier)
+            if is_email
+            else store.find(client.org, username=identifier)
+        )
         if user is None and not (is_email and re.fullmatch(r"[^@\s]+@[^@\s]+\.\w+", identifier)):
             return {"identifier": identifier, "invalidIdentifier": True}
         email = (user.email if user else identifier).lower()
         allowed = store.allowed.get(email, {})
-        before = {"enrollment": bool(user and store.is_enrolled(user.user_id, key)),
-                  "allowed": key in allowed, "user": user is not None,
-                  "auto_enroll": allowed.get(key, False)}
+        before = {
+            "enrollment": bool(user and store.is_enrolled(user.user_id, key)),
+            "allowed": key in allowed,
+            "user": user is not None,
+            "auto_enroll": allowed.get(key, False),
+        }
         if user is not None:
             (store.enroll if action == "enroll" else store.unenroll)(user.user_id, key)
         elif action == "enroll":
@@ -424,23 +477,41 @@ def build_app(sandbox: Sandbox) -> Starlette:
         else:
             allowed.pop(key, None)
         after_allowed = store.allowed.get(email, {})
-        after = {"enrollment": bool(user and store.is_enrolled(user.user_id, key)),
-                 "allowed": key in after_allowed, "user": user is not None,
-                 "auto_enroll": after_allowed.get(key, False)}
+        after = {
+            "enrollment": bool(user and store.is_enrolled(user.user_id, key)),
+            "allowed": key in after_allowed,
+            "user": user is not None,
+            "auto_enroll": after_allowed.get(key, False),
+        }
         return {"identifier": identifier, "before": before, "after": after}
 
     @api("bulk_enroll")
     async def extended_bulk_enroll(request: Request, client: ApiClient) -> Response:
         if not request.headers.get("content-type", "").startswith("application/json"):
-            return _json({"api_error_message": "'QueryDict' object has no attribute 'get_list'"}, 500)
+            return _json(
+                {"api_error_message": "'QueryDict' object has no attribute 'get_list'"}, 500
+            )
         data = await read_body(request)
         action = data.get("action", "enroll")
-        wanted = [(kind, value.strip()) for kind in ("usernames", "emails", "user_ids")
-                  for value in re.split(r"[,\n]", str(data.get(kind) or "")) if value.strip()]
+        wanted = [
+            (kind, value.strip())
+            for kind in ("usernames", "emails", "user_ids")
+            for value in re.split(r"[,\n]", str(data.get(kind) or ""))
+            if value.strip()
+        ]
         if not wanted:
-            return _json({"action": action, "results": [
-                {"error": True, "message": "At least one of usernames, emails or user_ids is required."}
-            ]}, 400)
+            return _json(
+                {
+                    "action": action,
+                    "results": [
+                        {
+                            "error": True,
+                            "message": "At least one of usernames, emails or user_ids is required.",
+                        }
+                    ],
+                },
+                400,
+            )
         keys = courses_of(data.get("courses"), client)
         if isinstance(keys, Response):
             return keys
@@ -449,9 +520,15 @@ def build_app(sandbox: Sandbox) -> Starlette:
             rows = []
             for kind, value in wanted:
                 label = {"usernames": "username", "emails": "email", "user_ids": "user_id"}[kind]
-                user = (store.find(client.org, user_id=int(value)) if kind == "user_ids" and value.isdigit()
-                        else store.find(client.org, username=value) if kind == "usernames"
-                        else store.find(client.org, email=value) if kind == "emails" else None)
+                user = (
+                    store.find(client.org, user_id=int(value))
+                    if kind == "user_ids" and value.isdigit()
+                    else store.find(client.org, username=value)
+                    if kind == "usernames"
+                    else store.find(client.org, email=value)
+                    if kind == "emails"
+                    else None
+                )
                 row: dict[str, Any] = {"identifier": {label: value}}
                 if user is None:
                     row["invalidIdentifier"] = True
@@ -461,11 +538,19 @@ def build_app(sandbox: Sandbox) -> Starlette:
                     before = store.is_enrolled(user.user_id, key)
                     (store.enroll if action == "enroll" else store.unenroll)(user.user_id, key)
                     row["before"] = {"user": True, "enrollment": before}
-                    row["after"] = {"user": True, "enrollment": store.is_enrolled(user.user_id, key)}
+                    row["after"] = {
+                        "user": True,
+                        "enrollment": store.is_enrolled(user.user_id, key),
+                    }
                 rows.append(row)
             courses[key] = {"action": action, "results": rows}
-        return _json({"email_students": _flag(data.get("email_students")), "action": action,
-                      "courses": courses})
+        return _json(
+            {
+                "email_students": _flag(data.get("email_students")),
+                "action": action,
+                "courses": courses,
+            }
+        )
 
     # -- auth ----------------------------------------------------------------------------------
 
@@ -475,7 +560,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return HTMLResponse(HTML_403, 403)
         data = await read_body(request)
         if not data.get("grant_type"):
-            return _json({"error": "invalid_request", "error_description": "Missing grant type."}, 400)
+            return _json(
+                {"error": "invalid_request", "error_description": "Missing grant type."}, 400
+            )
         if data["grant_type"] != "client_credentials":
             return _json({"error": "unsupported_grant_type"}, 400)
         client = store.clients.get(str(data.get("client_id", "")))
@@ -485,8 +572,12 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json({"error": "invalid_client"}, 401)
         kind = "JWT" if str(data.get("token_type", "")).lower() == "jwt" else "Bearer"
         token, ttl = sandbox.issue(client, kind)
-        body = {"access_token": token, "token_type": kind, "expires_in": ttl,
-                "scope": "read write email profile"}
+        body = {
+            "access_token": token,
+            "token_type": kind,
+            "expires_in": ttl,
+            "scope": "read write email profile",
+        }
         return _json(body)
 
     # -- admin (not part of the Triboo API) --------------------------------------------------------
@@ -518,8 +609,11 @@ def build_app(sandbox: Sandbox) -> Starlette:
         Route(f"{V1}/users_by_username/", deactivate_many, methods=["DELETE"]),
         Route(f"{V1}/users_by_email/", list_users, methods=["GET"]),
     ]
-    for prefix, param in (("users", "{user_id:int}"), ("users_by_username", "{username}"),
-                          ("users_by_email", "{email}")):
+    for prefix, param in (
+        ("users", "{user_id:int}"),
+        ("users_by_username", "{username}"),
+        ("users_by_email", "{email}"),
+    ):
         path = f"{V1}/{prefix}/{param}/"
         user_routes += [
             Route(path, get_user, methods=["GET"]),
@@ -528,15 +622,19 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if prefix != "users_by_email":
             user_routes.append(Route(path, deactivate_one, methods=["DELETE"]))
     report_routes = [Route(f"{V1}/courses/", list_courses, methods=["GET"])]
-    for prefix, param in (("user_progress_report", "{user_id:int}"),
-                          ("user_progress_report_by_username", "{username}"),
-                          ("user_progress_report_by_email", "{email}")):
+    for prefix, param in (
+        ("user_progress_report", "{user_id:int}"),
+        ("user_progress_report_by_username", "{username}"),
+        ("user_progress_report_by_email", "{email}"),
+    ):
         report_routes += [
             Route(f"{V1}/{prefix}/", list_user_reports, methods=["GET"]),
             Route(f"{V1}/{prefix}/{param}/", get_user_report, methods=["GET"]),
         ]
     report_routes.append(
-        Route(f"{V1}/course_progress_report/{{course_id:course_key}}/", course_report, methods=["GET"])
+        Route(
+            f"{V1}/course_progress_report/{{course_id:course_key}}/", course_report, methods=["GET"]
+        )
     )
     routes = [
         Route("/oauth2/access_token", access_token, methods=["POST"]),

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 
 from triboo_sandbox.app import QUIRKS
 from triboo_sandbox.faults import Faults
@@ -26,15 +27,31 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port (default 8000)")
     serve.add_argument("--seed", type=int, default=42, help="seed of the demo data (default 42)")
-    serve.add_argument("--users", type=int, default=2000, help="users of the demo org (default 2000)")
-    serve.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                       help="the day the data is generated for, YYYY-MM-DD (default: today)")
-    serve.add_argument("--rate-limits", default="real", type=_checked(parse_rate_limits),
-                       help="real, off, or a window scale such as 0.05 (default real)")
-    serve.add_argument("--quirks", default="none", type=_checked(parse_quirks),
-                       help=f"none, all, or a comma-separated subset of: {', '.join(QUIRKS)}")
+    serve.add_argument(
+        "--users", type=int, default=2000, help="users of the demo org (default 2000)"
+    )
+    serve.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the day the data is generated for, YYYY-MM-DD (default: today)",
+    )
+    serve.add_argument(
+        "--rate-limits",
+        default="real",
+        type=_checked(parse_rate_limits),
+        help="real, off, or a window scale such as 0.05 (default real)",
+    )
+    serve.add_argument(
+        "--quirks",
+        default="none",
+        type=_checked(parse_quirks),
+        help=f"none, all, or a comma-separated subset of: {', '.join(QUIRKS)}",
+    )
     serve.add_argument("--token-ttl", type=int, default=36000, help="token lifetime in seconds")
-    faults = serve.add_argument_group("fault injection (also switchable at POST /__sandbox__/faults)")
+    faults = serve.add_argument_group(
+        "fault injection (also switchable at POST /__sandbox__/faults)"
+    )
     faults.add_argument("--fail-rate", type=float, default=0.0, help="share of requests failing")
     faults.add_argument("--fail-status", type=int, default=503, choices=(500, 502, 503))
     faults.add_argument("--drop-rate", type=float, default=0.0, help="share of dropped connections")
@@ -42,12 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _checked(parse: object) -> object:
+def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
     """Keep the raw text for make_sandbox, after checking that it parses."""
 
     def check(value: str) -> str:
         try:
-            parse(value)  # type: ignore[operator]
+            parse(value)
         except ValueError as problem:
             raise argparse.ArgumentTypeError(str(problem)) from problem
         return value
@@ -58,26 +75,35 @@ def _checked(parse: object) -> object:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.monotonic()
-    faults = Faults(fail_rate=args.fail_rate, fail_status=args.fail_status,
-                    drop_rate=args.drop_rate, delay=args.delay, seed=args.seed)
+    faults = Faults(
+        fail_rate=args.fail_rate,
+        fail_status=args.fail_status,
+        drop_rate=args.drop_rate,
+        delay=args.delay,
+        seed=args.seed,
+    )
     try:
-        sandbox = make_sandbox(seed=args.seed, users=args.users, rate_limits=args.rate_limits,
-                               quirks=args.quirks, token_ttl=args.token_ttl, today=args.today,
-                               faults=faults)
+        sandbox = make_sandbox(
+            seed=args.seed,
+            users=args.users,
+            rate_limits=args.rate_limits,
+            quirks=args.quirks,
+            token_ttl=args.token_ttl,
+            today=args.today,
+            faults=faults,
+        )
         server = SandboxServer(sandbox, host=args.host, port=args.port)
     except (ValueError, OSError) as problem:
         print(f"triboo-sandbox: {problem}", file=sys.stderr)
         return 2
-    with server:
-        print(f"Triboo sandbox ready at {server.url} in {time.monotonic() - started:.2f}s "
-              f"({len(sandbox.store.users)} users, seed {args.seed})", flush=True)
-        print(f"  client id:     {DEMO_CLIENT_ID}", flush=True)
-        print(f"  client secret: {DEMO_CLIENT_SECRET}  (a public sandbox credential)", flush=True)
-        try:
-            while server._thread.is_alive():
-                server._thread.join(0.5)
-        except KeyboardInterrupt:
-            pass
+    print(
+        f"Triboo sandbox ready at {server.url} in {time.monotonic() - started:.2f}s "
+        f"({len(sandbox.store.users)} users, seed {args.seed})",
+        flush=True,
+    )
+    print(f"  client id:     {DEMO_CLIENT_ID}", flush=True)
+    print(f"  client secret: {DEMO_CLIENT_SECRET}  (a public sandbox credential)", flush=True)
+    server.serve_forever()
     return 0
 
 

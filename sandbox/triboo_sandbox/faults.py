@@ -93,8 +93,9 @@ class FaultMiddleware:
         fault = self.faults.pick()
         if fault == "throttle":
             body = {"detail": "Request was throttled. Expected available in 1 seconds."}
-            await _answer(send, 429, json.dumps(body).encode(), "application/json",
-                          [(b"retry-after", b"1")])
+            await _answer(
+                send, 429, json.dumps(body).encode(), "application/json", [(b"retry-after", b"1")]
+            )
         elif fault == "fail" and self.faults.fail_status == 500:
             body = {"api_error_message": "Injected server error"}
             await _answer(send, 500, json.dumps(body).encode(), "application/json")
@@ -134,9 +135,17 @@ class FaultMiddleware:
 
 
 async def _answer(
-    send: Send, status: int, body: bytes, content_type: str,
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: str,
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send(
+        {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
+    )
     await send({"type": "http.response.body", "body": body})

@@ -173,11 +173,11 @@ def _clean_string(field: str, value: str, clean: dict[str, Any], fail: Any) -> N
         )
     elif field in ("email", "lt_ilt_supervisor") and not EMAIL.match(value):
         fail(field, "Enter a valid email address.")
-    elif field == "country" and not re.fullmatch(r"[A-Z]{2}", value):
-        fail(field, f'"{value}" is not a valid choice.')
-    elif field == "level_of_education" and value not in LEVELS_OF_EDUCATION:
-        fail(field, f'"{value}" is not a valid choice.')
-    elif field == "gender" and value not in GENDERS:
+    elif (
+        (field == "country" and not re.fullmatch(r"[A-Z]{2}", value))
+        or (field == "level_of_education" and value not in LEVELS_OF_EDUCATION)
+        or (field == "gender" and value not in GENDERS)
+    ):
         fail(field, f'"{value}" is not a valid choice.')
     else:
         clean[field] = value

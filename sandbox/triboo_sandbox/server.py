@@ -56,8 +56,14 @@ def parse_quirks(value: str) -> frozenset[str]:
 
 
 def make_sandbox(
-    *, seed: int = 42, users: int = 2000, rate_limits: str = "off", quirks: str = "none",
-    token_ttl: int = 36000, today: dt.date | None = None, faults: Faults | None = None,
+    *,
+    seed: int = 42,
+    users: int = 2000,
+    rate_limits: str = "off",
+    quirks: str = "none",
+    token_ttl: int = 36000,
+    today: dt.date | None = None,
+    faults: Faults | None = None,
 ) -> Sandbox:
     return Sandbox(
         store=Store(seed=seed, users=users, today=today),
@@ -81,9 +87,11 @@ class SandboxServer:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
+        self._socket.listen(128)  # connections queue from here on, before uvicorn runs
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(build_app(sandbox), log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            build_app(sandbox), log_level="warning", access_log=False, timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._serve, name="triboo-sandbox", daemon=True)
 
@@ -93,6 +101,13 @@ class SandboxServer:
 
     def _serve(self) -> None:
         self._server.run(sockets=[self._socket])
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until SIGINT or SIGTERM (uvicorn's own handlers)."""
+        try:
+            self._serve()
+        finally:
+            self._socket.close()
 
     def start(self) -> SandboxServer:
         self._thread.start()
@@ -112,6 +127,9 @@ class SandboxServer:
         return self.start()
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()

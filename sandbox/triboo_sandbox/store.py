@@ -19,25 +19,91 @@ from triboo_sandbox.fields import LEGACY_ROLE_SPELLING, PROFILE_DEFAULTS
 DEMO_ORG = "acme"
 OTHER_ORG = "globex"
 STATUSES = ("Not Started", "In Progress", "Successful", "Unsuccessful")
-_FIRST = (
-    "Jane Marie Ahmed Lucía Kenji Olga Tomás Priya Noah Chloé Ivan Amara Lars Sofia Mateo "
-    "Aisha Pierre Mei Diego Hannah Yusuf Elena Karim Ingrid Omar Nora Felix Leila Hugo Zoe"
-).split()
-_LAST = (
-    "Deer Martin Okafor Müller Rossi Tanaka Novak Dubois García Smith Kowalski Haddad "
-    "Jensen Silva Nguyen Petrov Moreau Costa Fischer Ali Berg Laurent Ivanova Schmidt Park"
-).split()
-_DEPARTMENTS = (
-    "Finance Sales Marketing Engineering Operations Legal HR Support Logistics Research"
-).split()
-_COUNTRIES = "FR DE ES IT GB US CH BE NL PL SE PT".split()
+_FIRST = [
+    "Jane",
+    "Marie",
+    "Ahmed",
+    "Lucía",
+    "Kenji",
+    "Olga",
+    "Tomás",
+    "Priya",
+    "Noah",
+    "Chloé",
+    "Ivan",
+    "Amara",
+    "Lars",
+    "Sofia",
+    "Mateo",
+    "Aisha",
+    "Pierre",
+    "Mei",
+    "Diego",
+    "Hannah",
+    "Yusuf",
+    "Elena",
+    "Karim",
+    "Ingrid",
+    "Omar",
+    "Nora",
+    "Felix",
+    "Leila",
+    "Hugo",
+    "Zoe",
+]
+_LAST = [
+    "Deer",
+    "Martin",
+    "Okafor",
+    "Müller",
+    "Rossi",
+    "Tanaka",
+    "Novak",
+    "Dubois",
+    "García",
+    "Smith",
+    "Kowalski",
+    "Haddad",
+    "Jensen",
+    "Silva",
+    "Nguyen",
+    "Petrov",
+    "Moreau",
+    "Costa",
+    "Fischer",
+    "Ali",
+    "Berg",
+    "Laurent",
+    "Ivanova",
+    "Schmidt",
+    "Park",
+]
+_DEPARTMENTS = [
+    "Finance",
+    "Sales",
+    "Marketing",
+    "Engineering",
+    "Operations",
+    "Legal",
+    "HR",
+    "Support",
+    "Logistics",
+    "Research",
+]
+_COUNTRIES = ["FR", "DE", "ES", "IT", "GB", "US", "CH", "BE", "NL", "PL", "SE", "PT"]
 _LANGUAGES = ("en", "fr", "de", "es", "it")
 _TOPICS = (
-    ("SEC", "Security Awareness"), ("GDPR", "Data Protection Essentials"),
-    ("ETH", "Business Ethics"), ("LEAD", "Leading Teams"), ("NEG", "Negotiation Skills"),
-    ("AGILE", "Agile Fundamentals"), ("EXCEL", "Spreadsheets for Analysts"),
-    ("SALES", "Consultative Selling"), ("ONB", "Welcome Onboarding"),
-    ("DIV", "Diversity and Inclusion"), ("HSE", "Health and Safety"),
+    ("SEC", "Security Awareness"),
+    ("GDPR", "Data Protection Essentials"),
+    ("ETH", "Business Ethics"),
+    ("LEAD", "Leading Teams"),
+    ("NEG", "Negotiation Skills"),
+    ("AGILE", "Agile Fundamentals"),
+    ("EXCEL", "Spreadsheets for Analysts"),
+    ("SALES", "Consultative Selling"),
+    ("ONB", "Welcome Onboarding"),
+    ("DIV", "Diversity and Inclusion"),
+    ("HSE", "Health and Safety"),
     ("COMM", "Effective Communication"),
 )
 _CATEGORIES = ("Online", "ILT", "Virtual classroom", "Blended learning", "Microlearning")
@@ -101,8 +167,13 @@ class Course:
             "description": f"{self.title}: the essentials, with practice.",
             "duration": "2 hours",
             "instructors": [
-                {"name": "Ada Martin", "title": "Learning designer",
-                 "organization": "Learning Tribes", "image": None, "bio": None}
+                {
+                    "name": "Ada Martin",
+                    "title": "Learning designer",
+                    "organization": "Learning Tribes",
+                    "image": None,
+                    "bio": None,
+                }
             ],
             "language": self.language,
             "course_category": self.category,
@@ -163,9 +234,18 @@ class Store:
             "staff-only-client", "staff-only-secret", "staff-acme", DEMO_ORG, is_superuser=False
         )
         for client in self.clients.values():
-            self.add_user(client.org, client.username, f"{client.username}@example.com",
-                          {"first_name": "API", "last_name": "User", "name": "API user",
-                           "platform_role": "Platform Super Admin"}, superuser=True)
+            self.add_user(
+                client.org,
+                client.username,
+                f"{client.username}@example.com",
+                {
+                    "first_name": "API",
+                    "last_name": "User",
+                    "name": "API user",
+                    "platform_role": "Platform Super Admin",
+                },
+                superuser=True,
+            )
         self._seed_org(rng, DEMO_ORG, users, courses=36)
         self._seed_org(rng, OTHER_ORG, max(50, users // 20), courses=6)
 
@@ -177,13 +257,17 @@ class Store:
             run = 2024 + index // len(_TOPICS)
             key = f"course-v1:{org}+{code}{101 + index}+{run}_T{1 + index % 3}"
             self.courses[key] = Course(
-                key=key, org=org, title=f"{title} {run}",
+                key=key,
+                org=org,
+                title=f"{title} {run}",
                 start=start + dt.timedelta(days=7 * index),
                 category=_CATEGORIES[index % len(_CATEGORIES)],
                 language=_LANGUAGES[index % len(_LANGUAGES)],
                 tags=(code.lower(), "mandatory" if index < 3 else "elective"),
-                badges=tuple(f"{rule} ▸ Section {n + 1}"
-                             for n, rule in enumerate(_BADGE_RULES[: 1 + index % 3])),
+                badges=tuple(
+                    f"{rule} ▸ Section {n + 1}"
+                    for n, rule in enumerate(_BADGE_RULES[: 1 + index % 3])
+                ),
                 modified=start + dt.timedelta(days=7 * index + 3),
             )
             keys.append(key)
@@ -193,8 +277,11 @@ class Store:
             username = f"{first}.{last}.{self._next_id}".lower()
             email = f"{username}@{org}.example.com"
             profile: dict[str, Any] = {
-                "first_name": first, "last_name": last, "name": f"{first} {last}",
-                "language": rng.choice(_LANGUAGES), "country": rng.choice(_COUNTRIES),
+                "first_name": first,
+                "last_name": last,
+                "name": f"{first} {last}",
+                "language": rng.choice(_LANGUAGES),
+                "country": rng.choice(_COUNTRIES),
                 "lt_department": rng.choice(_DEPARTMENTS),
                 "lt_employee_id": f"E{self._next_id:06d}",
                 "lt_hire_date": (self.today - dt.timedelta(days=rng.randint(30, 3650))).isoformat(),
@@ -216,12 +303,19 @@ class Store:
         roll = rng.random()
         status = STATUSES[0 if roll < 0.2 else 1 if roll < 0.6 else 2 if roll < 0.9 else 3]
         span = (now - enrolled).total_seconds()
-        last = enrolled + dt.timedelta(seconds=rng.uniform(0, span)) if status != STATUSES[0] else enrolled
+        last = (
+            enrolled + dt.timedelta(seconds=rng.uniform(0, span))
+            if status != STATUSES[0]
+            else enrolled
+        )
         progress = {STATUSES[0]: 0, STATUSES[1]: rng.randint(1, 99)}.get(status, 100)
         score = {STATUSES[0]: 0, STATUSES[2]: rng.randint(70, 100), STATUSES[3]: rng.randint(0, 59)}
         self.enrollments.setdefault(user_id, {})[key] = Enrollment(
-            course_key=key, enrolled=enrolled.replace(microsecond=rng.choice((0, rng.randint(1, 999999)))),
-            last_activity=last, status=status, progress=progress,
+            course_key=key,
+            enrolled=enrolled.replace(microsecond=rng.choice((0, rng.randint(1, 999999)))),
+            last_activity=last,
+            status=status,
+            progress=progress,
             score=score.get(status, rng.randint(0, 80)),
             time_spent=0 if status == STATUSES[0] else rng.randint(300, 40000),
             completed=last if status in STATUSES[2:] else None,
@@ -230,7 +324,13 @@ class Store:
     # -- users ---------------------------------------------------------------------------
 
     def add_user(
-        self, org: str, username: str, email: str, profile: dict[str, Any], *, superuser: bool = False
+        self,
+        org: str,
+        username: str,
+        email: str,
+        profile: dict[str, Any],
+        *,
+        superuser: bool = False,
     ) -> User:
         user = User(self._next_id, org, username, email, is_superuser=superuser, profile=profile)
         self._next_id += 1
@@ -242,12 +342,21 @@ class Store:
                 self.enroll(user.user_id, key)
         return user
 
-    def find(self, org: str, *, user_id: int | None = None, username: str | None = None,
-             email: str | None = None) -> User | None:
+    def find(
+        self,
+        org: str,
+        *,
+        user_id: int | None = None,
+        username: str | None = None,
+        email: str | None = None,
+    ) -> User | None:
         """A user of ``org`` by id, username or e-mail; users of other orgs are absent."""
         if user_id is None:
-            index, value = (self.by_username, username) if username is not None else (
-                self.by_email, (email or "").lower())
+            index, value = (
+                (self.by_username, username)
+                if username is not None
+                else (self.by_email, (email or "").lower())
+            )
             user_id = index.get(value or "")
         user = self.users.get(user_id) if user_id is not None else None
         return user if user is not None and user.org == org else None
@@ -296,10 +405,14 @@ class Store:
             digest = hashlib.blake2s(f"{self.seed}:{user_id}:{title}".encode(), digest_size=2)
             score = int.from_bytes(digest.digest()) % 41 + 60 if reached else None
             success = reached and enrollment.status != STATUSES[3]
-            results.append({
-                "badge": title, "score": score, "success": success,
-                "success_date": iso(enrollment.last_activity) if success else None,
-            })
+            results.append(
+                {
+                    "badge": title,
+                    "score": score,
+                    "success": success,
+                    "success_date": iso(enrollment.last_activity) if success else None,
+                }
+            )
         return results
 
     def user_report(self, user: User, *, with_email: bool = True) -> dict[str, Any]:
@@ -307,19 +420,22 @@ class Store:
         for enrollment in self.enrollments.get(user.user_id, {}).values():
             if not enrollment.is_active:
                 continue
-            courses.append({
-                "course_id": enrollment.course_key,
-                "course_title": self.courses[enrollment.course_key].title,
-                "status": enrollment.status,
-                "progress": enrollment.progress,
-                "current_score": enrollment.score,
-                "total_time_spent": enrollment.time_spent,
-                "enrollment_date": iso(enrollment.enrolled),
-                "completion_date": iso(enrollment.completed),
-                "badges": self.badges(user.user_id, enrollment),
-            })
+            courses.append(
+                {
+                    "course_id": enrollment.course_key,
+                    "course_title": self.courses[enrollment.course_key].title,
+                    "status": enrollment.status,
+                    "progress": enrollment.progress,
+                    "current_score": enrollment.score,
+                    "total_time_spent": enrollment.time_spent,
+                    "enrollment_date": iso(enrollment.enrolled),
+                    "completion_date": iso(enrollment.completed),
+                    "badges": self.badges(user.user_id, enrollment),
+                }
+            )
         report: dict[str, Any] = {
-            "user_id": user.user_id, "username": user.username,
+            "user_id": user.user_id,
+            "username": user.username,
             "name": user.profile.get("name", ""),
         }
         if with_email:
@@ -349,25 +465,39 @@ class Store:
 
     def _snapshot(self, user: User, enrollment: Enrollment, day: dt.date | None) -> dict[str, Any]:
         row: dict[str, Any] = {
-            "username": user.username, "user_id": user.user_id,
+            "username": user.username,
+            "user_id": user.user_id,
             "name": user.profile.get("name", ""),
             "enrollment_date": iso(enrollment.enrolled),
         }
         if day is not None and day > self.today:
             # No analytics snapshot exists yet for that day: the progress fields are null.
-            row.update(status=None, progress=None, current_score=None, total_time_spent=None,
-                       completion_date=None)
+            row.update(
+                status=None,
+                progress=None,
+                current_score=None,
+                total_time_spent=None,
+                completion_date=None,
+            )
             return row
         moment = dt.datetime.combine(day, dt.time(), dt.UTC) if day else None
         if moment is None or moment >= enrollment.last_activity:
-            row.update(status=enrollment.status, progress=enrollment.progress,
-                       current_score=enrollment.score, total_time_spent=enrollment.time_spent,
-                       completion_date=iso(enrollment.completed))
+            row.update(
+                status=enrollment.status,
+                progress=enrollment.progress,
+                current_score=enrollment.score,
+                total_time_spent=enrollment.time_spent,
+                completion_date=iso(enrollment.completed),
+            )
             return row
         span = (enrollment.last_activity - enrollment.enrolled).total_seconds() or 1.0
         share = max(0.0, (moment - enrollment.enrolled).total_seconds() / span)
         progress = int(enrollment.progress * share)
-        row.update(status=STATUSES[1] if progress else STATUSES[0], progress=progress,
-                   current_score=int(enrollment.score * share),
-                   total_time_spent=int(enrollment.time_spent * share), completion_date=None)
+        row.update(
+            status=STATUSES[1] if progress else STATUSES[0],
+            progress=progress,
+            current_score=int(enrollment.score * share),
+            total_time_spent=int(enrollment.time_spent * share),
+            completion_date=None,
+        )
         return row

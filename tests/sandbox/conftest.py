@@ -13,12 +13,20 @@ from triboo_sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxSer
 TODAY = dt.date(2026, 11, 1)
 
 
-def fetch_token(base_url: str, kind: str = "bearer", client_id: str = DEMO_CLIENT_ID,
-                secret: str = DEMO_CLIENT_SECRET) -> str:
+def fetch_token(
+    base_url: str,
+    kind: str = "bearer",
+    client_id: str = DEMO_CLIENT_ID,
+    secret: str = DEMO_CLIENT_SECRET,
+) -> str:
     answer = httpx.post(
         f"{base_url}/oauth2/access_token",
-        data={"grant_type": "client_credentials", "client_id": client_id,
-              "client_secret": secret, "token_type": kind},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": secret,
+            "token_type": kind,
+        },
     )
     answer.raise_for_status()
     token: str = answer.json()["access_token"]
