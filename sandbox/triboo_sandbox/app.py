@@ -231,6 +231,12 @@ def build_app(sandbox: Sandbox) -> Starlette:
     def user_body(user: User) -> dict[str, Any]:
         return {**user.as_dict(legacy_roles=legacy_roles), "user_id": user.user_id}
 
+    def written_fields(user: User) -> dict[str, Any]:
+        """What create and update answer: the profile, without ``user_id`` or ``is_active``."""
+        return {
+            k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"
+        }
+
     def filtered_users(request: Request, client: ApiClient) -> list[User]:
         params = request.query_params
         users = store.org_users(client.org)
@@ -279,9 +285,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json(errors, 400)
         profile = {k: v for k, v in clean.items() if k not in ("username", "email")}
         user = store.add_user(client.org, clean["username"], clean["email"], profile)
-        body = {
-            k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"
-        }
+        body = written_fields(user)
         reset = f"password_reset_confirm/{user.user_id}/{secrets.token_urlsafe(8)}/"
         body |= {"status": "user_created", "password_reset_link": f"{request.base_url}{reset}"}
         return _json(body, 201)
@@ -308,9 +312,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if "is_active" in clean:
             user.is_active = clean.pop("is_active")
         user.profile.update(clean)
-        body = {
-            k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"
-        }
+        body = written_fields(user)
         return _json({**body, "status": "user_updated"})
 
     def deactivate(user: User) -> str:
@@ -367,9 +369,6 @@ def build_app(sandbox: Sandbox) -> Starlette:
         origin = str(request.base_url).rstrip("/")
         return paginate(request, courses, lambda course: course.as_dict(origin))
 
-    def report(user: User) -> dict[str, Any]:
-        return store.user_report(user)
-
     @api("reports")
     async def list_user_reports(request: Request, client: ApiClient) -> Response:
         if "ignore-report-filters" in sandbox.quirks:
@@ -379,12 +378,12 @@ def build_app(sandbox: Sandbox) -> Starlette:
             supervisor = request.query_params.get("supervisor")
             if supervisor:
                 users = [u for u in users if u.profile.get("lt_supervisor") == supervisor]
-        return paginate(request, users, report)
+        return paginate(request, users, store.user_report)
 
     @api("reports")
     async def get_user_report(request: Request, client: ApiClient) -> Response:
         user = lookup(request, client)
-        return _json(report(user)) if user else _json(NOT_FOUND, 404)
+        return _json(store.user_report(user)) if user else _json(NOT_FOUND, 404)
 
     @api("reports")
     async def course_report(request: Request, client: ApiClient) -> Response:

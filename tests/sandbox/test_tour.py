@@ -4,6 +4,7 @@ validates against openapi/triboo.yaml (openapi-core request and response validat
 from __future__ import annotations
 
 import copy
+import importlib
 import re
 import warnings
 from typing import Any, Literal
@@ -14,36 +15,6 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from triboo_client import AuthenticatedClient, Client, models
 from triboo_client.api.auth import get_access_token
-from triboo_client.api.courses import list_courses
-from triboo_client.api.enrollments import bulk_enroll, create_enrollment, extended_bulk_enroll
-from triboo_client.api.reports import (
-    get_course_progress_report,
-    get_user_progress_report,
-    get_user_progress_report_by_email,
-    get_user_progress_report_by_username,
-    list_user_progress_reports,
-    list_user_progress_reports_by_email,
-    list_user_progress_reports_by_username,
-)
-from triboo_client.api.users import (
-    create_user,
-    deactivate_user,
-    deactivate_user_by_username,
-    deactivate_users_by_id,
-    deactivate_users_by_username,
-    get_user,
-    get_user_by_email,
-    get_user_by_username,
-    list_users,
-    list_users_by_email,
-    list_users_by_username,
-    partial_update_user,
-    partial_update_user_by_email,
-    partial_update_user_by_username,
-    update_user,
-    update_user_by_email,
-    update_user_by_username,
-)
 from triboo_sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxServer
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -121,13 +92,14 @@ class Tour:
 
     def call(
         self,
-        module: Any,
+        operation: str,
         *args: Any,
         status: int,
         client: Client | AuthenticatedClient | None = None,
         **kwargs: Any,
     ) -> Any:
-        self.called.add(module.__name__.rsplit(".", 1)[1])
+        self.called.add(operation)
+        module = importlib.import_module(f"triboo_client.api.{TAGS[operation]}.{operation}")
         response = module.sync_detailed(*args, client=client or self.api, **kwargs)
         assert response.status_code == status, response.content[:300]
         return response.parsed
@@ -135,6 +107,10 @@ class Tour:
 
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# Generated module of each operation: triboo_client.api.<tag>.<snake_case operationId>.
+TAGS = {snake(op.operation_id): op.body["tags"][0] for op in operations()}
 
 
 def test_every_operation_against_the_sandbox(server: SandboxServer) -> None:
@@ -148,56 +124,58 @@ def test_every_operation_against_the_sandbox(server: SandboxServer) -> None:
         lt_department="Finance",
         platform_role="Learner",
     )
-    created = tour.call(create_user, body=new, status=201)
+    created = tour.call("create_user", body=new, status=201)
     assert isinstance(created, models.UserCreated)
     assert "user_id" not in created.to_dict()
-    tour.call(create_user, body=new, status=409)
-    page = tour.call(list_users, username="tour.user", status=200)
+    tour.call("create_user", body=new, status=409)
+    page = tour.call("list_users", username="tour.user", status=200)
     (user,) = page.results
     uid = user.user_id
-    assert tour.call(list_users_by_username, username="tour.user", status=200).count == 1
-    assert tour.call(list_users_by_email, email="tour.user@example.com", status=200).count == 1
-    assert tour.call(get_user, uid, status=200).username == "tour.user"
-    tour.call(get_user, 999999, status=404)
-    tour.call(get_user_by_username, "tour.user", status=200)
-    tour.call(get_user_by_email, "tour.user@example.com", status=200)
+    assert tour.call("list_users_by_username", username="tour.user", status=200).count == 1
+    assert tour.call("list_users_by_email", email="tour.user@example.com", status=200).count == 1
+    assert tour.call("get_user", uid, status=200).username == "tour.user"
+    tour.call("get_user", 999999, status=404)
+    tour.call("get_user_by_username", "tour.user", status=200)
+    tour.call("get_user_by_email", "tour.user@example.com", status=200)
     change = models.UserUpdate(lt_department="Sales")
-    tour.call(update_user, uid, body=change, status=200)
-    tour.call(partial_update_user, uid, body=models.UserUpdate(city="Lyon"), status=200)
-    tour.call(update_user_by_username, "tour.user", body=models.UserUpdate(city="Nice"), status=200)
+    tour.call("update_user", uid, body=change, status=200)
+    tour.call("partial_update_user", uid, body=models.UserUpdate(city="Lyon"), status=200)
     tour.call(
-        partial_update_user_by_username,
+        "update_user_by_username", "tour.user", body=models.UserUpdate(city="Nice"), status=200
+    )
+    tour.call(
+        "partial_update_user_by_username",
         "tour.user",
         body=models.UserUpdate(username="tour.user"),
         status=409,
     )
     tour.call(
-        update_user_by_email,
+        "update_user_by_email",
         "tour.user@example.com",
         body=models.UserUpdate(lt_level="Senior"),
         status=200,
     )
     tour.call(
-        partial_update_user_by_email,
+        "partial_update_user_by_email",
         "tour.user@example.com",
         body=models.UserUpdate(lt_gdpr=True),
         status=200,
     )
 
-    courses = tour.call(list_courses, page_size=1000, status=200)
+    courses = tour.call("list_courses", page_size=1000, status=200)
     key = courses.results[0].id
     assert "+" in key
     assert ":" in key
     enroll = models.BulkEnrollRequest(
         action="enroll", courses=key, identifiers="tour.user,new.hire@example.com", auto_enroll=True
     )
-    enrolled = tour.call(bulk_enroll, body=enroll, client=tour.jwt, status=200)
+    enrolled = tour.call("bulk_enroll", body=enroll, client=tour.jwt, status=200)
     first = enrolled.courses[key].results[0]
     assert first.after.enrollment is True
     extended = models.ExtendedBulkEnrollRequest(action="enroll", courses=key, usernames="tour.user")
-    tour.call(extended_bulk_enroll, body=extended, status=200)
+    tour.call("extended_bulk_enroll", body=extended, status=200)
     tour.call(
-        create_enrollment,
+        "create_enrollment",
         status=404,
         client=tour.edx,
         body=models.EnrollmentRequest(
@@ -205,25 +183,25 @@ def test_every_operation_against_the_sandbox(server: SandboxServer) -> None:
         ),
     )
 
-    report = tour.call(get_course_progress_report, key, status=200)
+    report = tour.call("get_course_progress_report", key, status=200)
     assert uid in {row.user_id for row in report.enrollments}
-    tour.call(get_course_progress_report, key, status=400, to=server.sandbox.store.today)
-    tour.call(list_user_progress_reports, page_size=50, status=200)
-    tour.call(list_user_progress_reports_by_username, username="tour.user", status=200)
-    tour.call(list_user_progress_reports_by_email, email="tour.user@example.com", status=200)
-    mine = tour.call(get_user_progress_report, uid, status=200)
+    tour.call("get_course_progress_report", key, status=400, to=server.sandbox.store.today)
+    tour.call("list_user_progress_reports", page_size=50, status=200)
+    tour.call("list_user_progress_reports_by_username", username="tour.user", status=200)
+    tour.call("list_user_progress_reports_by_email", email="tour.user@example.com", status=200)
+    mine = tour.call("get_user_progress_report", uid, status=200)
     assert [c.course_id for c in mine.courses] == [key]
-    tour.call(get_user_progress_report_by_username, "tour.user", status=200)
-    tour.call(get_user_progress_report_by_email, "tour.user@example.com", status=200)
-    tour.call(list_user_progress_reports, page=999, status=404)
+    tour.call("get_user_progress_report_by_username", "tour.user", status=200)
+    tour.call("get_user_progress_report_by_email", "tour.user@example.com", status=200)
+    tour.call("list_user_progress_reports", page=999, status=404)
 
-    assert tour.call(deactivate_user, uid, status=200).status == "user_deactivated"
-    tour.call(deactivate_user_by_username, "tour.user", status=409)
-    others = tour.call(list_users, page_size=5, status=200).results
+    assert tour.call("deactivate_user", uid, status=200).status == "user_deactivated"
+    tour.call("deactivate_user_by_username", "tour.user", status=409)
+    others = tour.call("list_users", page_size=5, status=200).results
     ids = ",".join(str(u.user_id) for u in others[3:5])
-    results = tour.call(deactivate_users_by_id, user_id=f"{ids},999999", status=200)
+    results = tour.call("deactivate_users_by_id", user_id=f"{ids},999999", status=200)
     assert [r.status for r in results][-1] == "user_not_found"
-    results = tour.call(deactivate_users_by_username, username="nobody", status=200)
+    results = tour.call("deactivate_users_by_username", username="nobody", status=200)
     assert results[0].user_id is None
 
     tour.close()
