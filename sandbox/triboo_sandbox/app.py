@@ -108,7 +108,10 @@ async def read_body(request: Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     raw = await request.body()
     if content_type.startswith("application/json"):
-        data = json.loads(raw or b"{}")
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError as problem:
+            raise HTTPException(400, f"JSON parse error - {problem}") from problem
         return data if isinstance(data, dict) else {}
     if content_type.startswith("application/x-www-form-urlencoded"):
         return dict(parse_qsl(raw.decode(), keep_blank_values=True))
@@ -650,17 +653,28 @@ def build_app(sandbox: Sandbox) -> Starlette:
         Route("/__sandbox__/health", admin_health, methods=["GET"]),
     ]
 
-    async def not_found(request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 400 and isinstance(exc, HTTPException):
+            return _json({"detail": exc.detail}, 400)
         if status == 405:
-            return _json({"detail": f'Method "{request.method}" not allowed.'}, 405)
+            methods = {
+                method
+                for route in routes
+                if route.matches(request.scope)[0] is not Match.NONE
+                for method in route.methods or ()
+            }
+            allow = {"Allow": ", ".join(sorted(methods))}
+            return _json({"detail": f'Method "{request.method}" not allowed.'}, 405, allow)
         if not request.url.path.endswith("/"):
             scope = {**request.scope, "path": request.url.path + "/"}
             if any(route.matches(scope)[0] is Match.FULL for route in routes):
                 return RedirectResponse(str(request.url.replace(path=request.url.path + "/")), 301)
         return HTMLResponse(HTML_404, 404)
 
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app = Starlette(
+        routes=routes, exception_handlers={400: http_error, 404: http_error, 405: http_error}
+    )
     app.router.redirect_slashes = False
     app.add_middleware(FaultMiddleware, faults=sandbox.faults)
     return app

@@ -348,3 +348,18 @@ def test_cli_refuses_non_loopback_hosts() -> None:
     )
     assert result.returncode == 2
     assert "loopback" in result.stderr
+
+
+def test_malformed_json_is_a_400_with_detail(raw: httpx.Client) -> None:
+    answer = raw.post(
+        f"{V1}/users/", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith("JSON parse error")
+
+
+def test_wrong_method_is_a_405_with_allow(raw: httpx.Client) -> None:
+    answer = raw.request("TRACE", f"{V1}/users/")
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "DELETE, GET, HEAD, POST"
+    assert answer.json() == {"detail": 'Method "TRACE" not allowed.'}

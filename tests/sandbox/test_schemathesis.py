@@ -1,0 +1,63 @@
+"""Schemathesis against the sandbox: bounded, deterministic, real tokens, zero failures."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from triboo_sandbox.server import SandboxServer
+
+from tests.sandbox.conftest import fetch_token
+from tests.spec_tools import ROOT, SPEC_PATH
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+
+
+def run_schemathesis(
+    server: SandboxServer, token: str, jwt: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRIBOO_TOKEN": token, "TRIBOO_JWT": jwt}
+    command = [
+        SCHEMATHESIS,
+        "--no-color",
+        "--config-file",
+        str(CONFIG),
+        "run",
+        str(SPEC_PATH),
+        "--url",
+        server.url,
+        "--mode",
+        "positive",
+        *extra,
+    ]
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, check=False, cwd=ROOT, timeout=300
+    )
+
+
+def test_schemathesis_finds_nothing(server: SandboxServer) -> None:
+    result = run_schemathesis(server, fetch_token(server.url), fetch_token(server.url, kind="jwt"))
+    assert result.returncode == 0, result.stdout[-6000:]
+    generated = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert generated is not None, result.stdout[-3000:]
+    assert int(generated[1]) == int(generated[2]) >= 300
+    assert "Selected: 29/29" in result.stdout
+
+
+def test_a_run_without_valid_credentials_fails(server: SandboxServer) -> None:
+    result = run_schemathesis(
+        server,
+        "not-a-token",
+        "not-a-jwt",
+        "--include-path",
+        "/api/extended/v1/courses/",
+        "--max-examples",
+        "3",
+    )
+    assert result.returncode != 0
+    assert "Authentication failed: 1 operation returned only 401/403 responses" in result.stdout
+    assert "Warnings fail the run" in result.stdout
