@@ -1,0 +1,97 @@
+"""The provider's one error tree.
+
+::
+
+    TribooError(AirflowException)
+    ├── TribooConnectionError      network failure, timeout        retried by the hook
+    ├── TribooInputError           bad operator input, no call     no task retry
+    └── TribooAPIError             unexpected answer; .status_code .operation .detail
+        ├── TribooServerError      5xx, or a non-JSON body         retried (safe calls)
+        ├── TribooRateLimitError   429; .retry_after               retried after Retry-After
+        ├── TribooAuthError        401/403                         no task retry
+        ├── TribooNotFoundError    404
+        ├── TribooConflictError    409 (used, inactive, superuser) the operator decides
+        └── TribooValidationError  400; .field_errors              no task retry
+
+Messages name the operation and status and carry the server's short ``detail``; they
+never carry a token, a secret or a request body.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+
+class TribooError(AirflowException):
+    """Base of every error this provider raises."""
+
+
+class TribooConnectionError(TribooError):
+    """The server could not be reached, timed out, or cut the answer short."""
+
+
+class TribooInputError(TribooError, AirflowFailException):
+    """Operator input is invalid; ``problems`` lists every ``row N, field F: message``."""
+
+    def __init__(self, problems: list[str], *, limit: int = 50) -> None:
+        self.problems = problems
+        shown = "\n  ".join(problems[:limit])
+        more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
+        super().__init__(
+            f"{len(problems)} input problem(s), no API call was made:\n  {shown}{more}"
+        )
+
+
+class TribooAPIError(TribooError):
+    """The server answered with a status the operation did not expect."""
+
+    # AirflowException types this as HTTPStatus; 0 means no usable status was received.
+    status_code: int  # type: ignore[assignment]
+
+    def __init__(self, operation: str, status_code: int, detail: str = "") -> None:
+        self.operation = operation
+        self.status_code = status_code
+        self.detail = detail
+        suffix = f": {detail}" if detail else ""
+        super().__init__(f"Triboo {operation} failed with HTTP {status_code}{suffix}")
+
+
+class TribooServerError(TribooAPIError):
+    """5xx, or a body that is not the JSON the operation documents."""
+
+
+class TribooRateLimitError(TribooAPIError):
+    """429; ``retry_after`` is the server's ``Retry-After`` in seconds."""
+
+    def __init__(
+        self, operation: str, status_code: int, detail: str = "", retry_after: float = 1.0
+    ):
+        super().__init__(operation, status_code, detail)
+        self.retry_after = retry_after
+
+
+class TribooAuthError(TribooAPIError, AirflowFailException):
+    """401/403: wrong credentials or an API user without staff, superuser and organisation."""
+
+
+class TribooNotFoundError(TribooAPIError):
+    """404: no such object in the organisation (or a page past the end)."""
+
+
+class TribooConflictError(TribooAPIError):
+    """409: username or e-mail already used, user inactive, or a superuser."""
+
+
+class TribooValidationError(TribooAPIError, AirflowFailException):
+    """400; ``field_errors`` maps field names to the server's messages."""
+
+    def __init__(
+        self,
+        operation: str,
+        status_code: int,
+        detail: str = "",
+        field_errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.field_errors = field_errors or {}
+        fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.field_errors.items())
+        super().__init__(operation, status_code, detail or fields)

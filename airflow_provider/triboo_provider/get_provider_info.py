@@ -1,0 +1,112 @@
+"""Provider metadata for Airflow (the ``apache_airflow_provider`` entry point): a literal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def get_provider_info() -> dict[str, Any]:
+    return {
+        "package-name": "airflow-provider-triboo",
+        "name": "Triboo",
+        "description": "Triboo, the Learning Tribes learning platform: user lifecycle, "
+        "bulk enrollment and progress exports.",
+        "versions": ["0.1.0"],
+        "integrations": [
+            {
+                "integration-name": "Triboo",
+                "external-doc-url": "https://www.learning-tribes.com/",
+                "tags": ["service"],
+            }
+        ],
+        "hooks": [
+            {"integration-name": "Triboo", "python-modules": ["triboo_provider.hooks.triboo"]}
+        ],
+        "operators": [
+            {
+                "integration-name": "Triboo",
+                "python-modules": [
+                    "triboo_provider.operators.users",
+                    "triboo_provider.operators.enrollments",
+                    "triboo_provider.operators.reports",
+                ],
+            }
+        ],
+        "connection-types": [
+            {
+                "connection-type": "triboo",
+                "hook-class-name": "triboo_provider.hooks.triboo.TribooHook",
+                "hook-name": "Triboo",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {
+                        "host": "Base URL",
+                        "login": "Client ID",
+                        "password": "Client secret",
+                    },
+                    "placeholders": {
+                        "host": "https://acme.learning-tribes.com",
+                        "login": "OAuth2 client id",
+                        "password": "OAuth2 client secret",
+                    },
+                },
+                "conn-fields": {
+                    "token_path": {
+                        "label": "Token path",
+                        "description": "Path of the OAuth2 token endpoint.",
+                        "schema": {"type": "string", "default": "/oauth2/access_token"},
+                    },
+                    "timeout": {
+                        "label": "Timeout (s)",
+                        "description": "Timeout of each HTTP request, in seconds.",
+                        "schema": {"type": "number", "default": 60, "minimum": 1},
+                    },
+                    "verify_ssl": {
+                        "label": "Verify TLS certificates",
+                        "description": "Turning this off is logged as a warning on every run.",
+                        "schema": {"type": "boolean", "default": True},
+                    },
+                    "page_size": {
+                        "label": "Page size",
+                        "description": "Results per page of list calls (the server caps at 1000).",
+                        "schema": {
+                            "type": "integer",
+                            "default": 1000,
+                            "minimum": 1,
+                            "maximum": 1000,
+                        },
+                    },
+                    "users_per_minute": {
+                        "label": "Users calls per minute",
+                        "description": "Client-side budget; the server allows 20. 0 turns it off.",
+                        "schema": {"type": "integer", "default": 20, "minimum": 0},
+                    },
+                    "reports_per_minute": {
+                        "label": "Report and course calls per minute",
+                        "description": "Client-side budget; the server allows 10. 0 turns it off.",
+                        "schema": {"type": "integer", "default": 10, "minimum": 0},
+                    },
+                    "bulk_enroll_per_minute": {
+                        "label": "Bulk enroll calls per minute",
+                        "description": "Client-side budget; the server allows 120. 0 turns it off.",
+                        "schema": {"type": "integer", "default": 120, "minimum": 0},
+                    },
+                    "rate_window_seconds": {
+                        "label": "Rate window (s)",
+                        "description": "Length of the budget's minute (60; smaller for a "
+                        "time-scaled sandbox).",
+                        "schema": {"type": "number", "default": 60, "minimum": 0.1},
+                    },
+                    "max_retries": {
+                        "label": "Max retries",
+                        "description": "Retries of a failed safe call (errors, 5xx, 429).",
+                        "schema": {"type": "integer", "default": 5, "minimum": 0},
+                    },
+                    "retry_max_wait": {
+                        "label": "Max wait between retries (s)",
+                        "schema": {"type": "number", "default": 120, "minimum": 0},
+                    },
+                },
+            }
+        ],
+    }

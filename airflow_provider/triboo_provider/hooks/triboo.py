@@ -1,0 +1,617 @@
+"""TribooHook: the one module that talks to the generated ``triboo_client``.
+
+Everything generated stays here: operators get plain dicts and lists, never attrs models,
+``UNSET`` or raw responses. Every call goes through :meth:`TribooHook._call`, which maps
+answers to the error tree of :mod:`triboo_provider.exceptions` and retries what is safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property, partial
+from http import HTTPStatus
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from airflow.sdk import BaseHook
+from airflow.sdk.log import mask_secret
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from triboo_client import AuthenticatedClient, models
+from triboo_client.api.courses import list_courses
+from triboo_client.api.enrollments import bulk_enroll, extended_bulk_enroll
+from triboo_client.api.reports import get_course_progress_report, list_user_progress_reports
+from triboo_client.api.users import (
+    create_user,
+    deactivate_users_by_id,
+    deactivate_users_by_username,
+    list_users,
+    partial_update_user,
+    partial_update_user_by_email,
+    partial_update_user_by_username,
+)
+from triboo_client.types import UNSET, Response
+from triboo_provider.auth import ClientCredentialsAuth, TokenError
+from triboo_provider.exceptions import (
+    TribooAPIError,
+    TribooAuthError,
+    TribooConflictError,
+    TribooConnectionError,
+    TribooError,
+    TribooNotFoundError,
+    TribooRateLimitError,
+    TribooServerError,
+    TribooValidationError,
+)
+from triboo_provider.throttle import SERVER_LIMITS, RateLimitedTransport
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 1000
+FILTER_BATCH = 100  # identifiers per comma-separated filter: keeps URLs well under 8 KB
+_UPDATE_BY: dict[str, Any] = {
+    "id": partial_update_user,
+    "username": partial_update_user_by_username,
+    "email": partial_update_user_by_email,
+}
+_ERRORS: dict[int, type[TribooAPIError]] = {
+    400: TribooValidationError,
+    401: TribooAuthError,
+    403: TribooAuthError,
+    404: TribooNotFoundError,
+    409: TribooConflictError,
+    429: TribooRateLimitError,
+}
+
+
+@dataclass(frozen=True)
+class TribooSettings:
+    """A ``triboo`` connection, with every default spelled out."""
+
+    base_url: str
+    client_id: str
+    client_secret: str
+    token_path: str = "/oauth2/access_token"
+    timeout: float = 60.0
+    verify_ssl: bool = True
+    page_size: int = MAX_PAGE_SIZE
+    users_per_minute: int = SERVER_LIMITS["users"]
+    reports_per_minute: int = SERVER_LIMITS["reports"]
+    bulk_enroll_per_minute: int = SERVER_LIMITS["bulk_enroll"]
+    rate_window_seconds: float = 60.0
+    max_retries: int = 5
+    retry_max_wait: float = 120.0
+
+    @classmethod
+    def from_connection(
+        cls, host: str | None, login: str | None, password: str | None, extra: dict[str, Any]
+    ) -> TribooSettings:
+        if not host or not login or not password:
+            raise TribooError(
+                "a triboo connection needs host (base URL), login (client id) and password "
+                "(client secret)"
+            )
+        base_url = host if "://" in host else f"https://{host}"
+        known = {
+            f
+            for f in cls.__dataclass_fields__
+            if f not in ("base_url", "client_id", "client_secret")
+        }
+        unknown = sorted(set(extra) - known)
+        if unknown:
+            raise TribooError(f"unknown triboo connection extra field(s): {', '.join(unknown)}")
+        values: dict[str, Any] = {}
+        for name in known & set(extra):
+            default = cls.__dataclass_fields__[name].default
+            values[name] = _coerce(name, extra[name], type(default))
+        settings = cls(base_url.rstrip("/"), login, password, **values)
+        if not 1 <= settings.page_size <= MAX_PAGE_SIZE:
+            raise TribooError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+        return settings
+
+    @property
+    def limits(self) -> dict[str, int]:
+        return {
+            "users": self.users_per_minute,
+            "reports": self.reports_per_minute,
+            "bulk_enroll": self.bulk_enroll_per_minute,
+        }
+
+
+def _coerce(name: str, value: Any, kind: type) -> Any:
+    if kind is bool and isinstance(value, str):
+        if value.lower() not in ("true", "false"):
+            raise TribooError(f"connection extra {name} must be true or false")
+        return value.lower() == "true"
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as problem:
+        raise TribooError(f"connection extra {name} must be a {kind.__name__}") from problem
+
+
+class TribooHook(BaseHook):
+    """Talk to a Triboo tenant through a ``triboo`` connection.
+
+    :param triboo_conn_id: the connection: host = base URL, login = client id,
+        password = client secret, extras as in :class:`TribooSettings`.
+
+    Nothing is read or sent in ``__init__``: the connection and the HTTP clients are
+    built on first use. Tokens are fetched and refreshed by
+    :class:`~triboo_provider.auth.ClientCredentialsAuth` and masked in Airflow's logs.
+    """
+
+    conn_name_attr = "triboo_conn_id"
+    default_conn_name = "triboo_default"
+    conn_type = "triboo"
+    hook_name = "Triboo"
+
+    def __init__(self, triboo_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.triboo_conn_id = triboo_conn_id
+        self.requests_sent = 0
+
+    # -- clients --
+
+    @cached_property
+    def settings(self) -> TribooSettings:
+        conn = self.get_connection(self.triboo_conn_id)
+        if conn.password:
+            mask_secret(conn.password)
+        return TribooSettings.from_connection(
+            conn.host, conn.login, conn.password, conn.extra_dejson
+        )
+
+    def _client(self, token_type: str) -> AuthenticatedClient:
+        settings = self.settings
+        if not settings.verify_ssl:
+            self.log.warning(
+                "TLS certificate verification is OFF for connection %s", self.triboo_conn_id
+            )
+        auth = ClientCredentialsAuth(
+            settings.base_url + settings.token_path,
+            settings.client_id,
+            settings.client_secret,
+            token_type=token_type,
+            on_token=mask_secret,
+        )
+        transport = RateLimitedTransport(
+            httpx.HTTPTransport(verify=settings.verify_ssl, retries=0),
+            settings.limits,
+            settings.rate_window_seconds,
+        )
+        http = httpx.Client(
+            base_url=settings.base_url,
+            auth=auth,
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,
+            event_hooks={"request": [self._count], "response": [self._refuse_redirects]},
+        )
+        # The token field of AuthenticatedClient is unused: `auth` signs every request.
+        client = AuthenticatedClient(base_url=settings.base_url, token="")
+        return client.set_httpx_client(http)
+
+    @cached_property
+    def api(self) -> AuthenticatedClient:
+        """The generated client with Bearer tokens (every extended-API call)."""
+        return self._client("bearer")
+
+    @cached_property
+    def jwt_api(self) -> AuthenticatedClient:
+        """The generated client with JWTs (the upstream Open edX bulk enroll)."""
+        return self._client("jwt")
+
+    def close(self) -> None:
+        for name in ("api", "jwt_api"):
+            if name in self.__dict__:
+                self.__dict__.pop(name).get_httpx_client().close()
+
+    def _count(self, request: httpx.Request) -> None:
+        self.requests_sent += 1
+
+    @staticmethod
+    def _refuse_redirects(response: httpx.Response) -> None:
+        if response.is_redirect:
+            target = urlsplit(response.headers.get("location", "")).netloc or "the same host"
+            raise TribooAPIError(
+                response.request.url.path,
+                response.status_code,
+                f"redirect to {target} refused (the token is never sent on a redirect)",
+            )
+
+    # -- the one response helper --
+
+    def _call(
+        self,
+        operation: str,
+        send: Callable[[], Response[Any]],
+        *,
+        expect: Sequence[int] = (200,),
+        safe: bool = True,
+    ) -> Any:
+        """Send with retries, then return the parsed answer or raise one typed error.
+
+        ``safe`` calls (reads, updates, deactivations, enrollments) are retried on
+        connection errors, 5xx and 429; unsafe ones (a create) only on 429, which the
+        server answers before doing anything.
+        """
+        settings = self.settings
+        retrying = Retrying(
+            retry=retry_if_exception(lambda e: _retryable(e, safe)),
+            stop=stop_after_attempt(settings.max_retries + 1),
+            wait=lambda state: _wait(state, settings.retry_max_wait),
+            before_sleep=lambda state: self.log.warning(
+                "Triboo %s: %s; retry %d of %d",
+                operation,
+                state.outcome.exception() if state.outcome else "",
+                state.attempt_number,
+                settings.max_retries,
+            ),
+            reraise=True,
+        )
+        return retrying(self._attempt, operation, send, expect)
+
+    def _attempt(
+        self, operation: str, send: Callable[[], Response[Any]], expect: Sequence[int]
+    ) -> Any:
+        try:
+            response = send()
+        except TokenError as problem:
+            raise _token_error(problem) from None
+        except httpx.TransportError as problem:
+            raise TribooConnectionError(
+                f"Triboo {operation}: {type(problem).__name__}: {problem}"
+            ) from None
+        except (ValueError, KeyError, TypeError) as problem:
+            # An undocumented status (HTTPStatus raises) or a body that is not the documented
+            # JSON (an HTML error page, a truncated answer).
+            raise TribooServerError(
+                operation, 0, f"unreadable answer ({type(problem).__name__})"
+            ) from None
+        status = int(response.status_code)
+        if status in expect:
+            return response.parsed
+        raise _api_error(operation, status, response)
+
+    # -- pagination --
+
+    def _pages(
+        self,
+        operation: str,
+        fetch: Callable[[int, int], Response[Any]],
+        page_size: int | None = None,
+    ) -> Iterator[Any]:
+        """Every page of a list route, at the largest page size, until ``num_pages``.
+
+        Pages are requested by number; the server's ``next`` link only says whether
+        there is one, and must point at the connection's own host.
+        """
+        size = page_size or self.settings.page_size
+        number, pages = 1, 1
+        while number <= pages:
+            page = self._call(operation, partial(fetch, number, size))
+            link, pages = _field(page, "next"), int(_field(page, "num_pages"))
+            self._check_next(link)
+            yield page
+            if link is None:
+                break
+            number += 1
+
+    def _check_next(self, link: str | None) -> None:
+        if link and urlsplit(link).netloc != urlsplit(self.settings.base_url).netloc:
+            raise TribooAPIError(
+                "pagination",
+                0,
+                f"next page link points to {urlsplit(link).netloc}, not the connection's host; "
+                "refusing to follow it",
+            )
+
+    def _raw_pages(
+        self, operation: str, module: Any, page_size: int | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`_pages` with 200 answers decoded as plain JSON, no models: the export path.
+
+        Parsing a page into models costs about 2.5 times ``json.loads`` alone; exports
+        only need the JSON. Errors still go through the generated parser and ``_call``.
+        """
+        api = self.api
+
+        def fetch(number: int, size: int) -> Response[Any]:
+            raw = api.get_httpx_client().request(
+                **module._get_kwargs(page=number, page_size=size, **params)
+            )
+            if raw.status_code == 200:
+                parsed = json.loads(raw.content)
+            else:
+                parsed = module._parse_response(client=api, response=raw)
+            return Response(
+                status_code=HTTPStatus(raw.status_code),
+                content=b"",
+                headers=raw.headers,
+                parsed=parsed,
+            )
+
+        return self._pages(operation, fetch, page_size)
+
+    # -- domain methods --
+
+    def test_connection(self) -> tuple[bool, str]:
+        """One cheap read-only call; never reveals a secret."""
+        try:
+            page = self._call(
+                "listCourses", lambda: list_courses.sync_detailed(client=self.api, page_size=1)
+            )
+        except TribooError as problem:
+            return False, str(problem)
+        finally:
+            self.close()
+        return True, f"Connected: {page.count} course(s) visible to this API client"
+
+    def find_users(
+        self,
+        *,
+        usernames: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        user_ids: Iterable[int] = (),
+    ) -> list[dict[str, Any]]:
+        """Existing users among the given identifiers, in batched filtered list calls."""
+        found: list[dict[str, Any]] = []
+        for name, values in (
+            ("user_id", [str(i) for i in user_ids]),
+            ("username", list(usernames)),
+            ("email", list(emails)),
+        ):
+            for start in range(0, len(values), FILTER_BATCH):
+                chunk = ",".join(values[start : start + FILTER_BATCH])
+                for page in self._pages("listUsers", partial(self._users_page, name, chunk)):
+                    found.extend(_user(user) for user in page.results)
+        return found
+
+    def _users_page(self, field: str, values: str, number: int, size: int) -> Response[Any]:
+        return list_users.sync_detailed(
+            client=self.api, page=number, page_size=size, **{field: values}
+        )
+
+    def create_user(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Create one user; return it with its ``user_id`` (looked up: create answers none).
+
+        A connection error or 5xx is never answered by a blind second POST: the user is
+        looked up first, and created again only if absent.
+        """
+        body = models.UserCreate.from_dict(fields)
+        username = fields["username"]
+        attempts = self.settings.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                self._call(
+                    "createUser",
+                    lambda: create_user.sync_detailed(client=self.api, body=body),
+                    expect=(201,),
+                    safe=False,
+                )
+                break
+            except (TribooConnectionError, TribooServerError) as problem:
+                if self.find_users(usernames=[username]):
+                    self.log.warning("createUser: answer lost (%s) but the user exists", problem)
+                    break
+                if attempt == attempts:
+                    raise
+                time.sleep(_backoff(attempt, self.settings.retry_max_wait))
+        found = self.find_users(usernames=[username])
+        if not found:
+            raise TribooServerError("createUser", 201, "the created user is not found by username")
+        return found[0]
+
+    def update_user(
+        self, *, by: str, identifier: str | int, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """PATCH only the given fields of a user found by ``id``, ``username`` or ``email``."""
+        body = models.UserUpdate.from_dict(fields)
+        module = _UPDATE_BY.get(by)
+        if module is None:
+            raise ValueError(f"by must be one of {sorted(_UPDATE_BY)}, not {by!r}")
+        key = int(identifier) if by == "id" else str(identifier)
+
+        def send() -> Response[Any]:
+            return module.sync_detailed(key, client=self.api, body=body)  # type: ignore[no-any-return]
+
+        updated: dict[str, Any] = self._call("partialUpdateUser", send).to_dict()
+        return updated
+
+    def deactivate_users(
+        self, *, user_ids: Sequence[int] = (), usernames: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Deactivate in batches; one ``{"user_id", "username", "status"}`` per identifier."""
+        outcomes: list[dict[str, Any]] = []
+        for start in range(0, len(user_ids), FILTER_BATCH):
+            chunk = ",".join(str(i) for i in user_ids[start : start + FILTER_BATCH])
+            results = self._call(
+                "deactivateUsersById",
+                partial(deactivate_users_by_id.sync_detailed, client=self.api, user_id=chunk),
+            )
+            outcomes.extend(r.to_dict() for r in results)
+        for start in range(0, len(usernames), FILTER_BATCH):
+            chunk = ",".join(usernames[start : start + FILTER_BATCH])
+            results = self._call(
+                "deactivateUsersByUsername",
+                partial(
+                    deactivate_users_by_username.sync_detailed, client=self.api, username=chunk
+                ),
+            )
+            outcomes.extend(r.to_dict() for r in results)
+        return outcomes
+
+    def bulk_enroll(
+        self,
+        *,
+        identifiers: Sequence[str],
+        courses: Sequence[str],
+        action: Literal["enroll", "unenroll"] = "enroll",
+        auto_enroll: bool = False,
+        email_students: bool = False,
+        endpoint: str = "upstream",
+    ) -> list[dict[str, Any]]:
+        """Enroll or unenroll; one ``{"identifier", "course_id", "outcome"}`` per pair.
+
+        ``endpoint="upstream"`` is the documented Open edX bulk enroll (JWT; e-mails or
+        usernames; pre-enrolls unknown e-mails with ``auto_enroll``). ``"extended"`` is
+        Triboo's own (Bearer; usernames only here; reports inactive users).
+        """
+        joined = ",".join(courses)
+        if endpoint == "upstream":
+            body = models.BulkEnrollRequest(
+                action=action,
+                courses=joined,
+                identifiers=",".join(identifiers),
+                auto_enroll=auto_enroll,
+                email_students=email_students,
+            )
+            answer = self._call(
+                "bulkEnroll", lambda: bulk_enroll.sync_detailed(client=self.jwt_api, body=body)
+            )
+        elif endpoint == "extended":
+            ext = models.ExtendedBulkEnrollRequest(
+                action=action,
+                courses=joined,
+                usernames=",".join(identifiers),
+                email_students=email_students,
+            )
+            answer = self._call(
+                "extendedBulkEnroll",
+                lambda: extended_bulk_enroll.sync_detailed(client=self.api, body=ext),
+            )
+        else:
+            raise ValueError(f"endpoint must be upstream or extended, not {endpoint!r}")
+        outcomes = []
+        for course_id, result in answer.courses.additional_properties.items():
+            for row in result.results:
+                raw = row.to_dict()
+                identifier = raw["identifier"]
+                if isinstance(identifier, dict):
+                    identifier = next(iter(identifier.values()), "")
+                outcomes.append(
+                    {
+                        "identifier": str(identifier),
+                        "course_id": course_id,
+                        "outcome": _enrollment_outcome(raw, action),
+                    }
+                )
+        return outcomes
+
+    def iter_courses(self) -> Iterator[dict[str, Any]]:
+        for page in self._raw_pages("listCourses", list_courses):
+            yield from page["results"]
+
+    def iter_user_progress(self, page_size: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every user progress report of the organisation, page by page, as plain JSON."""
+        for page in self._raw_pages(
+            "listUserProgressReports", list_user_progress_reports, page_size
+        ):
+            self.log.info(
+                "user progress report: page %s of %s", page["current_page"], page["num_pages"]
+            )
+            yield from page["results"]
+
+    def course_progress(
+        self, course_id: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> dict[str, Any]:
+        report = self._call(
+            "getCourseProgressReport",
+            lambda: get_course_progress_report.sync_detailed(
+                course_id, client=self.api, from_=start or UNSET, to=end or UNSET
+            ),
+        )
+        plain: dict[str, Any] = report.to_dict()
+        return plain
+
+
+# -- helpers (module level: no state) -----------------------------------------------------------
+
+
+def _user(user: models.User) -> dict[str, Any]:
+    """A user as a plain dict (``to_dict`` gives JSON-able values and keeps unknown fields)."""
+    return user.to_dict()
+
+
+def _field(page: Any, name: str) -> Any:
+    """A page field from plain JSON or from a model (which renames ``next`` to ``next_``)."""
+    if isinstance(page, dict):
+        return page[name]
+    return getattr(page, name + "_" if name == "next" else name)
+
+
+def _enrollment_outcome(row: dict[str, Any], action: str) -> str:  # noqa: PLR0911 - a table
+    if row.get("invalidIdentifier"):
+        return "invalid"
+    if row.get("inactiveUser"):
+        return "inactive"
+    if row.get("error"):
+        return "error"
+    before, after = row.get("before") or {}, row.get("after") or {}
+    if action == "unenroll":
+        return "unenrolled" if before.get("enrollment") else "not_enrolled"
+    if before.get("enrollment"):
+        return "already_enrolled"
+    if after.get("enrollment"):
+        return "enrolled"
+    if after.get("allowed"):
+        return "pre_enrolled"
+    return "error"
+
+
+def _detail(parsed: Any) -> str:
+    """The server's short reason, from either error generation; never a body dump."""
+    for name in ("detail", "status", "error", "error_code", "api_error_message"):
+        value = getattr(parsed, name, None)
+        if isinstance(value, str) and value:
+            return value[:200]
+    return ""
+
+
+def _api_error(operation: str, status: int, response: Response[Any]) -> TribooAPIError:
+    parsed = response.parsed
+    detail = _detail(parsed)
+    if status == 429:
+        try:
+            wait = float(response.headers.get("Retry-After", "1"))
+        except ValueError:
+            wait = 1.0
+        return TribooRateLimitError(operation, status, detail, retry_after=wait)
+    if status == 400:
+        fields = getattr(parsed, "additional_properties", {}) if parsed is not None else {}
+        errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
+        return TribooValidationError(operation, status, detail, errors)
+    kind = _ERRORS.get(status, TribooServerError if status >= 500 else TribooAPIError)
+    return kind(operation, status, detail)
+
+
+def _token_error(problem: TokenError) -> TribooAPIError:
+    if problem.status_code in (400, 401):
+        return TribooAuthError("getAccessToken", problem.status_code, problem.error)
+    if problem.status_code == 403:  # the per-IP token throttle answers an HTML 403
+        return TribooRateLimitError(
+            "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
+        )
+    return TribooServerError("getAccessToken", problem.status_code, problem.error)
+
+
+def _retryable(problem: BaseException, safe: bool) -> bool:
+    if isinstance(problem, TribooRateLimitError):
+        return True
+    return safe and isinstance(problem, TribooConnectionError | TribooServerError)
+
+
+def _backoff(attempt: int, cap: float) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, 2.0**attempt))  # noqa: S311 - jitter, not security
+
+
+def _wait(state: RetryCallState, cap: float) -> float:
+    problem = state.outcome.exception() if state.outcome else None
+    if isinstance(problem, TribooRateLimitError):
+        return min(cap, problem.retry_after) + random.uniform(0, 0.5)  # noqa: S311
+    return _backoff(state.attempt_number, cap)
