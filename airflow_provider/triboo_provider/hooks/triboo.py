@@ -36,6 +36,7 @@ from triboo_client.api.users import (
     partial_update_user_by_username,
 )
 from triboo_client.types import UNSET, Response
+
 from triboo_provider.auth import ClientCredentialsAuth, TokenError
 from triboo_provider.exceptions import (
     TribooAPIError,
@@ -459,7 +460,8 @@ class TribooHook(BaseHook):
 
         ``endpoint="upstream"`` is the documented Open edX bulk enroll (JWT; e-mails or
         usernames; pre-enrolls unknown e-mails with ``auto_enroll``). ``"extended"`` is
-        Triboo's own (Bearer; usernames only here; reports inactive users).
+        Triboo's own (Bearer; identifiers with ``@`` go as e-mails, the rest as usernames;
+        reports inactive users, cannot pre-enroll).
         """
         joined = ",".join(courses)
         if endpoint == "upstream":
@@ -474,10 +476,13 @@ class TribooHook(BaseHook):
                 "bulkEnroll", lambda: bulk_enroll.sync_detailed(client=self.jwt_api, body=body)
             )
         elif endpoint == "extended":
+            emails = [i for i in identifiers if "@" in i]
+            names = [i for i in identifiers if "@" not in i]
             ext = models.ExtendedBulkEnrollRequest(
                 action=action,
                 courses=joined,
-                usernames=",".join(identifiers),
+                usernames=",".join(names) if names else UNSET,
+                emails=",".join(emails) if emails else UNSET,
                 email_students=email_students,
             )
             answer = self._call(

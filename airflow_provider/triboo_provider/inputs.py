@@ -1,0 +1,107 @@
+"""Read operator input rows: a list of dicts, or a CSV / JSON Lines file on object storage.
+
+CSV files may start with a BOM; values are stripped, empty cells mean "not given", blank
+lines are skipped. Problems (bad encoding, a wrong delimiter, a missing header, a line
+that is not a JSON object) raise :class:`TribooInputError` naming the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from triboo_provider.exceptions import TribooInputError
+
+Rows = tuple[list[dict[str, Any]], list[str]]
+
+
+def load_rows(source: Sequence[Mapping[str, Any]] | str | Any) -> Rows:
+    """Rows and a label per row (``row N`` for lists, ``line N`` for files)."""
+    if isinstance(source, list | tuple):
+        rows = [dict(row) for row in source]
+        bad = [
+            f"row {i}: not an object"
+            for i, row in enumerate(source, 1)
+            if not isinstance(row, Mapping)
+        ]
+        if bad:
+            raise TribooInputError(bad)
+        return rows, [f"row {i}" for i in range(1, len(rows) + 1)]
+    from airflow.sdk import ObjectStoragePath
+
+    path = source if isinstance(source, ObjectStoragePath) else ObjectStoragePath(str(source))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = raw[: problem.start].count(b"\n") + 1
+        raise TribooInputError(
+            [f"{path.name}, line {line}: not UTF-8 ({problem.reason} at byte {problem.start})"]
+        ) from None
+    if path.name.lower().endswith((".jsonl", ".ndjson", ".json")):
+        return _jsonl(text, path.name)
+    return _csv(text, path.name)
+
+
+def _jsonl(text: str, name: str) -> Rows:
+    rows, labels, problems = [], [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as problem:
+            problems.append(f"{name}, line {number}: not JSON ({problem.msg})")
+            continue
+        if not isinstance(row, dict):
+            problems.append(f"{name}, line {number}: not a JSON object")
+            continue
+        rows.append(row)
+        labels.append(f"line {number}")
+    if problems:
+        raise TribooInputError(problems)
+    return rows, labels
+
+
+def _csv(text: str, name: str) -> Rows:
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    rows, labels, problems = [], [], []
+    for record in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if header is None:
+            header = [cell.strip() for cell in record]
+            if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+                where = f"{name}, line {number}"
+                raise TribooInputError([f"{where}: one column {header[0]!r}; use commas"])
+            if "" in header or len(set(header)) != len(header):
+                raise TribooInputError(
+                    [f"{name}, line {number}: the header needs unique, non-empty column names"]
+                )
+            if not any(column in header for column in ("username", "email", "user_id")):
+                where = f"{name}, line {number}"
+                raise TribooInputError([f"{where}: no header (columns such as username, email)"])
+            continue
+        if len(record) != len(header):
+            problems.append(
+                f"{name}, line {number}: {len(record)} values for {len(header)} columns"
+            )
+            continue
+        rows.append(
+            {
+                column: cell.strip()
+                for column, cell in zip(header, record, strict=True)
+                if cell.strip()
+            }
+        )
+        labels.append(f"line {number}")
+    if header is None:
+        raise TribooInputError([f"{name}: the file is empty"])
+    if problems:
+        raise TribooInputError(problems)
+    return rows, labels

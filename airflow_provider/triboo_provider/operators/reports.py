@@ -1,0 +1,236 @@
+"""Land learner progress reports and the course catalogue in object storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from airflow.sdk import Asset, Context
+
+from triboo_provider.operators.base import TribooBaseOperator
+
+FORMATS = ("parquet", "csv", "jsonl")
+
+
+def _outlets(kwargs: dict[str, Any], *paths: str | None) -> None:
+    """Declare the output as an Asset unless the DAG did, or the path is templated."""
+    if "outlets" not in kwargs:
+        static = [p for p in paths if p and "{{" not in p]
+        if static:
+            kwargs["outlets"] = [
+                Asset(name=p, uri=p if "://" in p else f"file://{p}") for p in static
+            ]
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def _path(value: Any) -> Any:
+    from airflow.sdk import ObjectStoragePath
+
+    return value if isinstance(value, ObjectStoragePath) else ObjectStoragePath(str(value))
+
+
+class TribooExportUserProgressOperator(TribooBaseOperator):
+    """Export the user progress report: one row per user and enrolled course.
+
+    Pages are fetched at the largest page size and streamed to ``path``; memory does not
+    grow with the report. The file (and ``badges_path``) appear only when complete.
+    Filters (``user_ids``, ``usernames``, ``emails``) are applied here, on the client:
+    current servers ignore them on this route and would export everyone.
+
+    :param path: target file (local path or fsspec URL), templated.
+    :param format: ``parquet`` (default), ``csv`` or ``jsonl``.
+    :param badges_path: optional second table, one row per badge.
+
+    Columns: see :data:`triboo_provider.tables.USER_PROGRESS` and ``BADGES``.
+    Templated fields: ``path``, ``badges_path``, ``user_ids``, ``usernames``, ``emails``.
+    XCom: ``{"path", "rows", "users", "format", "badges_path", "badge_rows"}``.
+    """
+
+    template_fields: Sequence[str] = ("path", "badges_path", "user_ids", "usernames", "emails")
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        format: str = "parquet",
+        badges_path: str | None = None,
+        user_ids: Any = None,
+        usernames: Any = None,
+        emails: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        _check_format(format)
+        _outlets(kwargs, path, badges_path)
+        super().__init__(**kwargs)
+        self.path = path
+        self.format = format
+        self.badges_path = badges_path
+        self.user_ids = user_ids
+        self.usernames = usernames
+        self.emails = emails
+
+    def _wanted(self, reports: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        ids = {int(i) for i in self.user_ids or ()}
+        names = set(self.usernames or ())
+        emails = {str(e).lower() for e in self.emails or ()}
+        if not (ids or names or emails):
+            yield from reports
+            return
+        for report in reports:
+            if (
+                report.get("user_id") in ids
+                or report.get("username") in names
+                or str(report.get("email") or "").lower() in emails
+            ):
+                yield report
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from contextlib import ExitStack
+
+        from triboo_provider import tables
+        from triboo_provider.writers import atomic_table
+
+        users = 0
+        with ExitStack() as stack:
+            main = stack.enter_context(
+                atomic_table(_path(self.path), self.format, tables.USER_PROGRESS)
+            )
+            badges = None
+            if self.badges_path:
+                badges = stack.enter_context(
+                    atomic_table(_path(self.badges_path), self.format, tables.BADGES)
+                )
+            for report in self._wanted(self.hook.iter_user_progress()):
+                users += 1
+                main.write(tables.user_progress_rows([report]))
+                if badges is not None:
+                    badges.write(tables.badge_rows([report]))
+        self.log.info("exported %d rows for %d users to %s", main.rows, users, self.path)
+        return {
+            "path": str(self.path),
+            "rows": main.rows,
+            "users": users,
+            "format": self.format,
+            "badges_path": self.badges_path,
+            "badge_rows": badges.rows if badges else 0,
+        }
+
+
+class TribooExportCourseProgressOperator(TribooBaseOperator):
+    """Export one course's progress report, optionally for ``[from_date, to_date)``.
+
+    The file is ``<output_dir>/<course key made safe>.<format>``: course keys are server
+    data, so they are reduced to a safe file name that cannot leave ``output_dir``.
+
+    :param course_id: the course key (templated; map over the catalogue).
+    :param output_dir: target folder (templated, e.g. ``.../date={{ ds }}``).
+    :param from_date: ``YYYY-MM-DD`` or a date (templated, e.g. ``{{ data_interval_start | ds }}``).
+    :param to_date: ``YYYY-MM-DD`` or a date; requires ``from_date``.
+
+    Columns: :data:`triboo_provider.tables.COURSE_PROGRESS`.
+    XCom: ``{"path", "rows", "course_id", "format"}``.
+    """
+
+    template_fields: Sequence[str] = ("course_id", "output_dir", "from_date", "to_date")
+
+    def __init__(
+        self,
+        *,
+        course_id: str,
+        output_dir: str,
+        format: str = "parquet",
+        from_date: Any = None,
+        to_date: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        _check_format(format)
+        super().__init__(**kwargs)
+        self.course_id = course_id
+        self.output_dir = output_dir
+        self.format = format
+        self.from_date = from_date
+        self.to_date = to_date
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from triboo_provider import tables
+        from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.writers import FORMATS as EXTENSIONS
+        from triboo_provider.writers import atomic_table, safe_name
+
+        problems: list[str] = []
+        start, end = (
+            _date(self.from_date, "from_date", problems),
+            _date(self.to_date, "to_date", problems),
+        )
+        if end and not start:
+            problems.append("to_date: needs from_date (the server refuses `to` alone)")
+        if start and end and end <= start:
+            problems.append(f"to_date: {end} is not after from_date {start}")
+        if not self.course_id or "/" in self.course_id or "." in self.course_id:
+            problems.append(f"course_id: {self.course_id!r} cannot be requested (no '/' or '.')")
+        if problems:
+            raise TribooInputError(problems)
+        report = self.hook.course_progress(self.course_id, start, end)
+        target = _path(self.output_dir) / f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
+        with atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer:
+            writer.write(tables.course_progress_rows(report, start, end))
+        self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target)
+        return {
+            "path": str(target),
+            "rows": writer.rows,
+            "course_id": self.course_id,
+            "format": self.format,
+        }
+
+
+def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        problems.append(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+class TribooExportCoursesOperator(TribooBaseOperator):
+    """Export the course catalogue: one row per course (:data:`triboo_provider.tables.COURSES`).
+
+    Templated fields: ``path``. XCom: ``{"path", "rows", "format", "course_ids"}``
+    (the keys, for mapping course exports over them).
+    """
+
+    template_fields: Sequence[str] = ("path",)
+
+    def __init__(self, *, path: str, format: str = "parquet", **kwargs: Any) -> None:
+        _check_format(format)
+        _outlets(kwargs, path)
+        super().__init__(**kwargs)
+        self.path = path
+        self.format = format
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from triboo_provider import tables
+        from triboo_provider.writers import atomic_table
+
+        keys: list[str] = []
+        with atomic_table(_path(self.path), self.format, tables.COURSES) as writer:
+            for row in tables.course_rows(self.hook.iter_courses()):
+                keys.append(row["course_id"])
+                writer.write([row])
+        self.log.info("exported %d courses to %s", writer.rows, self.path)
+        return {
+            "path": str(self.path),
+            "rows": writer.rows,
+            "format": self.format,
+            "course_ids": keys,
+        }

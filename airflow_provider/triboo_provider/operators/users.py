@@ -1,0 +1,301 @@
+"""Keep LMS accounts in step with HR: create, update and deactivate users."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from airflow.sdk import Context
+
+from triboo_provider.operators.base import TribooBaseOperator
+
+IF_EXISTS = ("skip", "update", "fail")
+LOOKUP_KEYS = ("username", "user_id", "email")
+
+
+def _rows(users: Any, users_path: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    from triboo_provider.inputs import load_rows
+
+    if (users is None) == (users_path is None):
+        raise ValueError(
+            "give exactly one of users (a list of dicts) or users_path (a CSV/JSONL file)"
+        )
+    return load_rows(users if users is not None else users_path)
+
+
+def _changes(
+    wanted: dict[str, Any], current: dict[str, Any], key: str | None = None
+) -> dict[str, Any]:
+    """Only the fields that differ: resending an unchanged username or e-mail is a 409."""
+    return {
+        name: value
+        for name, value in wanted.items()
+        if name != key
+        and current.get(name) != value
+        and not (name == "email" and str(current.get("email", "")).lower() == str(value).lower())
+    }
+
+
+class TribooCreateUsersOperator(TribooBaseOperator):
+    """Create users, idempotently.
+
+    Every row is validated first (all problems reported, each naming its row and field);
+    then existing users are found with batched look-ups, and only the missing ones are
+    created. Each created user's ``user_id`` is looked up (the API answers none).
+
+    :param users: a list of dicts (templated: ``"{{ ti.xcom_pull(...) }}"`` works).
+    :param users_path: a CSV or JSON Lines file (local path or ``ObjectStoragePath`` URL).
+    :param if_exists: ``skip`` (default), ``update`` (send the fields that differ) or
+        ``fail`` (raise before creating anything) for users that already exist.
+    :param results_path: optional CSV with one line per row: label, username, outcome, user_id.
+
+    Templated fields: ``users``, ``users_path``, ``results_path``.
+    XCom: ``{"created", "skipped", "updated", "unchanged", "rows", "results_path"}``.
+    """
+
+    template_fields: Sequence[str] = ("users", "users_path", "results_path")
+
+    def __init__(
+        self,
+        *,
+        users: Any = None,
+        users_path: Any = None,
+        if_exists: str = "skip",
+        results_path: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if if_exists not in IF_EXISTS:
+            raise ValueError(f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}")
+        self.users = users
+        self.users_path = users_path
+        self.if_exists = if_exists
+        self.results_path = results_path
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from triboo_provider.exceptions import TribooConflictError, TribooInputError
+        from triboo_provider.validation import validate_users
+
+        rows, labels = _rows(self.users, self.users_path)
+        checked = validate_users(rows, creating=True, labels=labels)
+        if checked.problems:
+            raise TribooInputError(checked.problems)
+        existing = self._existing(checked.rows)
+        clashes = [
+            (label, row)
+            for label, row in zip(labels, checked.rows, strict=True)
+            if _match(row, existing)
+        ]
+        self.log.info("%d rows valid; %d users already exist", len(rows), len(clashes))
+        if clashes and self.if_exists == "fail":
+            raise TribooConflictError(
+                "createUsers",
+                409,
+                f"{len(clashes)} user(s) already exist, "
+                f"first {clashes[0][0]} ({clashes[0][1]['username']}); nothing created",
+            )
+        results = []
+        for label, row in zip(labels, checked.rows, strict=True):
+            outcome, user_id = self._one(row, existing)
+            results.append(
+                {"row": label, "username": row["username"], "outcome": outcome, "user_id": user_id}
+            )
+        counts = Counter(result["outcome"] for result in results)
+        self.log.info("users: %s", dict(counts))
+        if self.results_path:
+            _write_results(self.results_path, results)
+        return {
+            "rows": len(results),
+            **{k: counts.get(k, 0) for k in ("created", "skipped", "updated", "unchanged")},
+            "results_path": self.results_path,
+        }
+
+    def _existing(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        found = self.hook.find_users(
+            usernames=[r["username"] for r in rows], emails=[r["email"] for r in rows]
+        )
+        index: dict[str, dict[str, Any]] = {}
+        for user in found:
+            index[f"u:{user['username']}"] = user
+            index[f"e:{str(user['email']).lower()}"] = user
+        return index
+
+    def _one(
+        self, row: dict[str, Any], existing: dict[str, dict[str, Any]]
+    ) -> tuple[str, int | None]:
+        from triboo_provider.exceptions import TribooConflictError
+
+        current = _match(row, existing)
+        if current is None:
+            try:
+                return "created", int(self.hook.create_user(row)["user_id"])
+            except TribooConflictError:
+                # Created meanwhile by someone else: apply the policy to it.
+                current = self.hook.find_users(usernames=[row["username"]], emails=[row["email"]])[
+                    0
+                ]
+        if self.if_exists == "update":
+            changes = _changes(row, current, key="username")
+            if not changes:
+                return "unchanged", int(current["user_id"])
+            self.hook.update_user(by="id", identifier=int(current["user_id"]), fields=changes)
+            return "updated", int(current["user_id"])
+        return "skipped", int(current["user_id"])
+
+
+def _match(row: dict[str, Any], existing: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    return existing.get(f"u:{row['username']}") or existing.get(f"e:{row['email'].lower()}")
+
+
+class TribooUpdateUsersOperator(TribooBaseOperator):
+    """Update users found by ``user_id``, ``username`` or ``email``; send only what changes.
+
+    Each user is read first (batched), and only fields that differ are sent with PATCH:
+    the server answers 409 to an unchanged username or e-mail, and a PUT could reset
+    fields on 2021 builds. Users not found are reported (``not_found``), and fail the
+    task only with ``fail_on_missing``.
+
+    Templated fields: ``users``, ``users_path``.
+    XCom: ``{"rows", "updated", "unchanged", "not_found", "inactive"}``.
+    """
+
+    template_fields: Sequence[str] = ("users", "users_path")
+
+    def __init__(
+        self,
+        *,
+        users: Any = None,
+        users_path: Any = None,
+        by: str = "username",
+        fail_on_missing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if by not in LOOKUP_KEYS:
+            raise ValueError(f"by must be one of {', '.join(LOOKUP_KEYS)}, not {by!r}")
+        self.users = users
+        self.users_path = users_path
+        self.by = by
+        self.fail_on_missing = fail_on_missing
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from triboo_provider.exceptions import TribooConflictError, TribooInputError
+        from triboo_provider.validation import validate_users
+
+        rows, labels = _rows(self.users, self.users_path)
+        checked = validate_users(rows, creating=False, key=self.by, labels=labels)
+        if checked.problems:
+            raise TribooInputError(checked.problems)
+        keys = [row[self.by] for row in checked.rows]
+        lookup = {"user_id": "user_ids", "username": "usernames", "email": "emails"}[self.by]
+        current = {_norm(self.by, u[self.by]): u for u in self.hook.find_users(**{lookup: keys})}
+        counts: Counter[str] = Counter()
+        missing = []
+        for label, row in zip(labels, checked.rows, strict=True):
+            user = current.get(_norm(self.by, row[self.by]))
+            if user is None:
+                counts["not_found"] += 1
+                missing.append(label)
+                continue
+            changes = _changes(row, user, key=self.by)
+            if not changes:
+                counts["unchanged"] += 1
+                continue
+            try:
+                self.hook.update_user(by="id", identifier=int(user["user_id"]), fields=changes)
+                counts["updated"] += 1
+            except TribooConflictError as conflict:
+                if conflict.detail not in ("User inactive", "user_inactive"):
+                    raise
+                counts["inactive"] += 1
+        self.log.info("users: %s", dict(counts))
+        if missing and self.fail_on_missing:
+            raise TribooInputError([f"{label}: no such user" for label in missing])
+        return {
+            "rows": len(rows),
+            **{k: counts.get(k, 0) for k in ("updated", "unchanged", "not_found", "inactive")},
+        }
+
+
+def _norm(by: str, value: Any) -> str:
+    return str(value).lower() if by == "email" else str(value)
+
+
+class TribooDeactivateUsersOperator(TribooBaseOperator):
+    """Deactivate users by id or username, in batches (nothing is deleted).
+
+    Already inactive and unknown users are reported, not failures, unless
+    ``fail_on_missing`` is set. Rerunning is harmless: a deactivated user comes back as
+    ``user_already_inactive``.
+
+    Templated fields: ``user_ids``, ``usernames``.
+    XCom: counts per server status (``user_deactivated``, ``user_already_inactive``,
+    ``user_not_found``, ``user_is_superuser``) and ``rows``.
+    """
+
+    template_fields: Sequence[str] = ("user_ids", "usernames")
+
+    def __init__(
+        self,
+        *,
+        user_ids: Any = None,
+        usernames: Any = None,
+        fail_on_missing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.user_ids = user_ids
+        self.usernames = usernames
+        self.fail_on_missing = fail_on_missing
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.validation import USERNAME
+
+        ids, names = list(self.user_ids or ()), list(self.usernames or ())
+        problems = [
+            f"user_ids item {i}: {v!r} is not a positive integer"
+            for i, v in enumerate(ids, 1)
+            if not str(v).isdigit() or int(v) < 1
+        ]
+        problems += [
+            f"usernames item {i}: {v!r} is not a username"
+            for i, v in enumerate(names, 1)
+            if not isinstance(v, str) or not USERNAME.match(v)
+        ]
+        if not ids and not names:
+            problems.append(
+                "give user_ids or usernames (the server refuses to deactivate everyone)"
+            )
+        if problems:
+            raise TribooInputError(problems)
+        outcomes = self.hook.deactivate_users(user_ids=[int(v) for v in ids], usernames=names)
+        counts = Counter(str(o["status"]) for o in outcomes)
+        self.log.info("deactivation: %s", dict(counts))
+        if self.fail_on_missing and counts.get("user_not_found"):
+            missing = [
+                str(o["username"] or o["user_id"])
+                for o in outcomes
+                if o["status"] == "user_not_found"
+            ]
+            raise TribooInputError([f"no such user: {m}" for m in missing])
+        return {"rows": len(outcomes), **dict(counts)}
+
+
+def _write_results(path: str, results: list[dict[str, Any]]) -> None:
+    import pyarrow as pa
+    from airflow.sdk import ObjectStoragePath
+
+    from triboo_provider.writers import atomic_table
+
+    schema = pa.schema(
+        [
+            ("row", pa.string()),
+            ("username", pa.string()),
+            ("outcome", pa.string()),
+            ("user_id", pa.int64()),
+        ]
+    )
+    with atomic_table(ObjectStoragePath(path), "csv", schema) as writer:
+        writer.write(results)
