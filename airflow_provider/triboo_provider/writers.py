@@ -14,7 +14,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, BinaryIO
 
 import pyarrow as pa
@@ -64,7 +64,11 @@ def atomic_table(path: Any, fmt: str, schema: pa.Schema) -> Iterator[TableWriter
     try:
         with temporary.open("wb") as handle:
             writer = TableWriter(handle, fmt, schema)
-            yield writer
+            try:
+                yield writer
+            except BaseException:
+                writer.abort()
+                raise
             writer.close()
         temporary.rename(path)
     except BaseException:
@@ -113,6 +117,16 @@ class TableWriter:
         if self._batch and self._parquet is not None:
             self._parquet.write_batch(pa.RecordBatch.from_pylist(self._batch, schema=self.schema))
             self._batch = []
+
+    def abort(self) -> None:
+        """Let go of the handle without finishing the file (it is deleted next)."""
+        if self._parquet is not None:
+            with suppress(OSError, ValueError, pa.ArrowException):
+                self._parquet.close()
+            self._parquet = None
+        elif self._text is not None:
+            self._text.detach()
+            self._text = None
 
     def close(self) -> None:
         if self._parquet is not None:

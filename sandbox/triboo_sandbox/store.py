@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,6 +200,10 @@ class Enrollment:
     is_active: bool = True
 
 
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def iso(moment: dt.datetime | None) -> str | None:
     """ISO-8601 in UTC with ``Z``, microseconds only when they are not zero (as the server)."""
     if moment is None:
@@ -274,7 +279,8 @@ class Store:
         supervisors: list[str] = []
         for _ in range(count):
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
-            username = f"{first}.{last}.{self._next_id}".lower()
+            # Open edX's default username validator is ASCII-only: fold the accents away.
+            username = _ascii(f"{first}.{last}.{self._next_id}".lower())
             email = f"{username}@{org}.example.com"
             profile: dict[str, Any] = {
                 "first_name": first,
