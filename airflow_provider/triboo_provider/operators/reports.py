@@ -23,6 +23,16 @@ def _outlets(kwargs: dict[str, Any], *paths: str | None) -> None:
             ]
 
 
+def _announce(context: Any, outlets: Sequence[Any], summary: dict[str, Any]) -> None:
+    """Put the export's path and row count on its asset events, for asset-scheduled DAGs."""
+    events = context.get("outlet_events") if hasattr(context, "get") else None
+    if events is None:
+        return
+    for outlet in outlets:
+        if isinstance(outlet, Asset):
+            events[outlet].extra = {"path": summary["path"], "rows": summary["rows"]}
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -111,7 +121,7 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
                 if badges is not None:
                     badges.write(tables.badge_rows([report]))
         self.log.info("exported %d rows for %d users to %s", main.rows, users, self.path)
-        return {
+        summary = {
             "path": str(self.path),
             "rows": main.rows,
             "users": users,
@@ -119,6 +129,8 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
             "badges_path": self.badges_path,
             "badge_rows": badges.rows if badges else 0,
         }
+        _announce(context, self.outlets, summary)
+        return summary
 
 
 class TribooExportCourseProgressOperator(TribooBaseOperator):
@@ -228,9 +240,11 @@ class TribooExportCoursesOperator(TribooBaseOperator):
                 keys.append(row["course_id"])
                 writer.write([row])
         self.log.info("exported %d courses to %s", writer.rows, self.path)
-        return {
+        summary = {
             "path": str(self.path),
             "rows": writer.rows,
             "format": self.format,
             "course_ids": keys,
         }
+        _announce(context, self.outlets, summary)
+        return summary

@@ -1,0 +1,82 @@
+"""Completion rates per course, computed whenever a new user progress export lands.
+
+Scheduled on the ``triboo_user_progress`` asset (data-aware scheduling): the triggering
+event carries the Parquet file's path. Writes ``completion.csv`` next to it: per course,
+learners enrolled, completed (``Successful``) and the completion rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from airflow.sdk import Asset, dag, task
+
+USER_PROGRESS = Asset(name="triboo_user_progress")
+
+
+@dag(
+    schedule=[USER_PROGRESS],
+    start_date=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+    catchup=False,
+    tags=["triboo", "example", "reports"],
+    default_args={"owner": "data-platform", "retries": 1},
+    params={"progress_path": None},
+    doc_md=__doc__,
+)
+def example_triboo_completion() -> None:
+    @task
+    def completion_by_course(
+        params: dict[str, Any] | None = None, triggering_asset_events: Any = None
+    ) -> dict[str, Any]:
+        """Read the export named by the asset event (or the param) and aggregate it."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+        from airflow.sdk import ObjectStoragePath
+        from triboo_provider.writers import atomic_table
+
+        path = (params or {}).get("progress_path")
+        if not path and triggering_asset_events:
+            path = triggering_asset_events[USER_PROGRESS][-1].extra["path"]
+        if not path:
+            raise ValueError("no export to read: trigger from the asset or give progress_path")
+        source = ObjectStoragePath(path)
+        table = pq.read_table(
+            pa.BufferReader(source.read_bytes()), columns=["course_id", "course_title", "status"]
+        )
+        grouped = (
+            table.append_column("completed", pc.equal(table["status"], "Successful").cast("int64"))
+            .group_by(["course_id", "course_title"])
+            .aggregate([("status", "count"), ("completed", "sum")])
+        )
+        rows = sorted(grouped.to_pylist(), key=lambda r: r["course_id"])
+
+        schema = pa.schema(
+            [
+                ("course_id", pa.string()),
+                ("course_title", pa.string()),
+                ("enrolled", pa.int64()),
+                ("completed", pa.int64()),
+                ("completion_rate", pa.float64()),
+            ]
+        )
+        target = source.parent / "completion.csv"
+        with atomic_table(target, "csv", schema) as writer:
+            writer.write(
+                {
+                    "course_id": r["course_id"],
+                    "course_title": r["course_title"],
+                    "enrolled": r["status_count"],
+                    "completed": r["completed_sum"],
+                    "completion_rate": round(r["completed_sum"] / r["status_count"], 4),
+                }
+                for r in rows
+            )
+        print(f"completion for {len(rows)} courses written to {target}")
+        return {"path": str(target), "courses": len(rows)}
+
+    completion_by_course()
+
+
+example_triboo_completion()

@@ -1,0 +1,81 @@
+"""Onboarding: new hires from an HR extract become LMS accounts, enrolled in the mandatory courses.
+
+validate_hires -> create_users (existing accounts are skipped) -> enroll (one mapped task
+per batch of 100 people, into every mandatory course) -> summary.
+
+Rerunning is safe: existing users are skipped and existing enrollments come back as
+``already_enrolled``. Every Triboo task runs in the ``triboo_api`` pool: the server's rate
+limits are per API user, so parallel tasks on one connection share one budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from airflow.sdk import dag, task
+from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
+from triboo_provider.operators.users import TribooCreateUsersOperator
+
+HIRES = str(Path(__file__).parent / "data" / "new_hires.csv")
+MANDATORY_COURSES = ["course-v1:acme+SEC101+2024_T1", "course-v1:acme+GDPR102+2024_T2"]
+DEFAULTS: dict[str, Any] = {
+    "owner": "people-analytics",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=2),
+    "pool": "triboo_api",
+}
+
+
+@dag(
+    schedule=None,
+    start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    catchup=False,
+    tags=["triboo", "example", "users", "enrollments"],
+    default_args=DEFAULTS,
+    params={"hires_path": HIRES, "courses": MANDATORY_COURSES},
+    doc_md=__doc__,
+)
+def example_triboo_onboarding() -> None:
+    @task(pool="default_pool")
+    def validate_hires(params: dict[str, Any] | None = None) -> list[list[str]]:
+        """Check every row before anything is sent; return usernames in batches of 100."""
+        from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.inputs import load_rows
+        from triboo_provider.operators.enrollments import batches
+        from triboo_provider.validation import validate_users
+
+        rows, labels = load_rows((params or {})["hires_path"])
+        checked = validate_users(rows, creating=True, labels=labels)
+        if checked.problems:
+            raise TribooInputError(checked.problems)
+        return batches([row["username"] for row in checked.rows], 100)
+
+    hires = validate_hires()
+    create = TribooCreateUsersOperator(
+        task_id="create_users",
+        users_path="{{ params.hires_path }}",
+        if_exists="skip",
+    )
+    enroll = TribooBulkEnrollOperator.partial(
+        task_id="enroll",
+        courses="{{ params.courses | join(',') }}",
+        endpoint="upstream",
+    ).expand(identifiers=hires)
+
+    @task(pool="default_pool")
+    def summary(created: Any, enrolled: Any) -> dict[str, int]:
+        """Add up what happened, for the run's log and XCom."""
+        totals = {"users_created": created["created"], "users_skipped": created["skipped"]}
+        for batch in enrolled:
+            for outcome in ("enrolled", "already_enrolled", "pre_enrolled", "invalid"):
+                totals[outcome] = totals.get(outcome, 0) + batch.get(outcome, 0)
+        print(f"onboarding summary: {totals}")
+        return totals
+
+    hires >> create >> enroll
+    summary(create.output, enroll.output)
+
+
+example_triboo_onboarding()
