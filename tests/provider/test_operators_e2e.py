@@ -22,6 +22,8 @@ from triboo_provider.operators.users import (
     TribooUpdateUsersOperator,
 )
 
+from tests.sandbox_data import expected_progress
+
 HIRES = "username,email,first_name,last_name,name,lt_department\n" + "".join(
     f"hire{n},hire{n}@example.com,Hire,Number{n},Hire {n},Finance\n" for n in range(5)
 )
@@ -209,27 +211,6 @@ def test_pre_enrollment_of_unknown_emails(sandbox: Any) -> None:
 
 def test_batches_helper() -> None:
     assert batches(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
-
-
-def expected_progress(server: Any, usernames: set[str] | None = None) -> set[tuple[Any, ...]]:
-    store = server.sandbox.store
-    rows = set()
-    for user in store.users.values():
-        if user.org != "acme" or (usernames is not None and user.username not in usernames):
-            continue
-        for enrollment in store.enrollments.get(user.user_id, {}).values():
-            if enrollment.is_active:
-                rows.add(
-                    (
-                        user.user_id,
-                        enrollment.course_key,
-                        enrollment.status,
-                        enrollment.progress,
-                        enrollment.score,
-                        enrollment.time_spent,
-                    )
-                )
-    return rows
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
