@@ -25,3 +25,18 @@ def expected_progress(server: Any, usernames: set[str] | None = None) -> set[tup
                     )
                 )
     return rows
+
+
+def exported_progress(rows: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+    """The same tuples from exported rows (any format: values are cast back to int)."""
+    return {
+        (
+            int(r["user_id"]),
+            r["course_id"],
+            r["status"],
+            int(r["progress"]),
+            int(r["current_score"]),
+            int(r["total_time_spent"]),
+        )
+        for r in rows
+    }

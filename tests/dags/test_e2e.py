@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from tests.sandbox_data import expected_progress
+from tests.sandbox_data import expected_progress, exported_progress
 
 DAY = dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC)
 HIRES = {"ana.lopez", "ben.kraus", "chloe.martin", "dev.patel", "eva.nowak", "farid.haddad"}
@@ -43,17 +43,7 @@ def test_progress_export_and_completion(dagbag: Any, live: Any) -> None:
     assert run(dagbag, "example_triboo_progress_export").state == "success"
     partition = live.warehouse / "user_progress" / "date=2026-11-25"
     table = pq.read_table(partition / "user_progress.parquet").to_pylist()
-    got = {
-        (
-            r["user_id"],
-            r["course_id"],
-            r["status"],
-            r["progress"],
-            r["current_score"],
-            r["total_time_spent"],
-        )
-        for r in table
-    }
+    got = exported_progress(table)
     assert got == expected_progress(live)
     with (
         live.warehouse / "user_progress_csv" / "date=2026-11-25" / "user_progress.csv"

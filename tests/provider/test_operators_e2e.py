@@ -22,7 +22,7 @@ from triboo_provider.operators.users import (
     TribooUpdateUsersOperator,
 )
 
-from tests.sandbox_data import expected_progress
+from tests.sandbox_data import expected_progress, exported_progress
 
 HIRES = "username,email,first_name,last_name,name,lt_department\n" + "".join(
     f"hire{n},hire{n}@example.com,Hire,Number{n},Hire {n},Finance\n" for n in range(5)
@@ -222,17 +222,7 @@ def test_user_progress_export_matches_the_sandbox(sandbox: Any, tmp_path: Path, 
         )
     )
     rows = read(path, fmt)
-    got = {
-        (
-            int(r["user_id"]),
-            r["course_id"],
-            r["status"],
-            int(r["progress"]),
-            int(r["current_score"]),
-            int(r["total_time_spent"]),
-        )
-        for r in rows
-    }
+    got = exported_progress(rows)
     assert got == expected_progress(sandbox)
     assert result["rows"] == len(rows) == len(got)
     assert result["badge_rows"] == len(read(tmp_path / f"badges.{fmt}", fmt)) > 0
@@ -260,17 +250,7 @@ def test_filters_are_applied_even_when_the_server_ignores_them(
         TribooExportUserProgressOperator(task_id="x", path=str(path), usernames=sorted(wanted))
     )
     assert result["users"] == 3
-    got = {
-        (
-            r["user_id"],
-            r["course_id"],
-            r["status"],
-            r["progress"],
-            r["current_score"],
-            r["total_time_spent"],
-        )
-        for r in pq.read_table(path).to_pylist()
-    }
+    got = exported_progress(pq.read_table(path).to_pylist())
     assert got == expected_progress(quirky_sandbox, wanted)
 
 
