@@ -2,7 +2,7 @@
 # (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install demo test generate check-generated lint typecheck format clean
+.PHONY: help install demo test generate check-generated lint typecheck format docs chromium clean
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -33,7 +33,7 @@ install: $(VENV)/.synced node_modules/.installed ## Install everything from the 
 demo: install ## The main job: start the sandbox and run the example flows end to end
 	$(PY) -m tools.demo
 
-test: install check-generated lint typecheck ## The whole suite: drift, lint, types, tests
+test: install chromium check-generated lint typecheck ## The whole suite: drift, lint, types, tests
 	$(VENV)/bin/pytest
 
 generate: install ## Regenerate generated_client/ from openapi/triboo.yaml
@@ -42,14 +42,21 @@ generate: install ## Regenerate generated_client/ from openapi/triboo.yaml
 check-generated: install ## Fail if generated_client/ differs from a fresh generation
 	$(PY) tools/generate_client.py --check
 
-lint: install ## ruff (lint + format check) and Redocly lint of the spec
+lint: install ## ruff (lint + format check), Redocly and Spectral lint of the spec
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	node_modules/.bin/redocly lint openapi/triboo.yaml --format=summary
+	node_modules/.bin/spectral lint openapi/triboo.yaml --fail-severity warn --quiet
 
 typecheck: install ## mypy --strict on hand-written code and on the generated client
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --strict generated_client/triboo_client
+
+docs: install ## Build the offline HTML API reference into docs/index.html
+	$(PY) tools/build_docs.py
+
+chromium: ## Debian's Chromium for the browser test, installed when missing (needs root)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 format: install ## Apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
