@@ -2,7 +2,7 @@
 # (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install demo test generate check-generated lint typecheck format docs chromium clean
+.PHONY: help install demo test bench generate check-generated lint typecheck format docs chromium clean
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -35,6 +35,9 @@ demo: install ## The main job: start the sandbox and run the example flows end t
 
 test: install chromium check-generated lint typecheck ## The whole suite: drift, lint, types, tests
 	$(VENV)/bin/pytest
+
+bench: install ## Benchmarks against their baselines; writes benchmarks/results.json and README
+	$(PY) -m benchmarks.run --readme
 
 generate: install ## Regenerate generated_client/ from openapi/triboo.yaml
 	$(PY) tools/generate_client.py

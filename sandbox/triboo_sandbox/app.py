@@ -77,6 +77,7 @@ class Sandbox:
     tokens: dict[str, Token] = field(default_factory=dict)
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limits={"token": 120}))
     requests: int = 0  # API requests answered, faults included (for benchmarks)
+    throttled: int = 0  # 429s sent by the rate limiter
 
     def expire_tokens(self) -> int:
         """Expire every issued token now; return how many there were."""
@@ -181,6 +182,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
                     return client
                 wait = sandbox.limiter.check(client.username, scope)
                 if wait is not None:
+                    sandbox.throttled += 1
                     return _json(
                         {"detail": f"Request was throttled. Expected available in {wait} seconds."},
                         429,
@@ -598,7 +600,14 @@ def build_app(sandbox: Sandbox) -> Starlette:
         return _json({"expired": sandbox.expire_tokens()})
 
     async def admin_health(request: Request) -> Response:
-        return _json({"status": "ok", "users": len(store.users), "requests": sandbox.requests})
+        return _json(
+            {
+                "status": "ok",
+                "users": len(store.users),
+                "requests": sandbox.requests,
+                "throttled": sandbox.throttled,
+            }
+        )
 
     async def disabled(request: Request) -> Response:
         return HTMLResponse(HTML_404, 404)

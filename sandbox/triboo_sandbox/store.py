@@ -224,6 +224,7 @@ class Store:
         self.courses: dict[str, Course] = {}
         self.enrollments: dict[int, dict[str, Enrollment]] = {}
         self.allowed: dict[str, dict[str, bool]] = {}  # email -> course key -> auto_enroll
+        self._by_org: dict[str, list[User]] = {}  # in creation (id) order, for paging
         self._next_id = 1
         self._populate(users)
 
@@ -341,6 +342,7 @@ class Store:
         user = User(self._next_id, org, username, email, is_superuser=superuser, profile=profile)
         self._next_id += 1
         self.users[user.user_id] = user
+        self._by_org.setdefault(org, []).append(user)
         self.by_username[username] = user.user_id
         self.by_email[email.lower()] = user.user_id
         for key, auto in self.allowed.pop(email.lower(), {}).items():
@@ -368,7 +370,8 @@ class Store:
         return user if user is not None and user.org == org else None
 
     def org_users(self, org: str) -> list[User]:
-        return [user for user in self.users.values() if user.org == org]
+        """The organisation's users in id order: the store's own list, not to be changed."""
+        return self._by_org.get(org, [])
 
     def rename(self, user: User, *, username: str | None = None, email: str | None = None) -> None:
         if username is not None:

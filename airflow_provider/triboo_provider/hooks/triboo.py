@@ -8,17 +8,18 @@ answers to the error tree of :mod:`triboo_provider.exceptions` and retries what 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from http import HTTPStatus
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 from airflow.sdk import BaseHook
 from airflow.sdk.log import mask_secret
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -291,18 +292,25 @@ class TribooHook(BaseHook):
         """Every page of a list route, at the largest page size, until ``num_pages``.
 
         Pages are requested by number; the server's ``next`` link only says whether
-        there is one, and must point at the connection's own host.
+        there is one, and must point at the connection's own host. While the caller
+        works on a page, the next one is already being fetched (one page ahead, so at
+        most two pages are in memory): the export's CPU work hides behind the server's.
         """
         size = page_size or self.settings.page_size
-        number, pages = 1, 1
-        while number <= pages:
-            page = self._call(operation, partial(fetch, number, size))
-            link, pages = _field(page, "next"), int(_field(page, "num_pages"))
-            self._check_next(link)
-            yield page
-            if link is None:
-                break
-            number += 1
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="triboo-prefetch") as pool:
+            pending: Future[Any] | None = pool.submit(
+                self._call, operation, partial(fetch, 1, size)
+            )
+            number = 1
+            while pending is not None:
+                page = pending.result()
+                link, pages = _field(page, "next"), int(_field(page, "num_pages"))
+                self._check_next(link)
+                pending = None
+                if link is not None and number < pages:
+                    number += 1
+                    pending = pool.submit(self._call, operation, partial(fetch, number, size))
+                yield page
 
     def _check_next(self, link: str | None) -> None:
         if link and urlsplit(link).netloc != urlsplit(self.settings.base_url).netloc:
@@ -318,8 +326,9 @@ class TribooHook(BaseHook):
     ) -> Iterator[dict[str, Any]]:
         """:meth:`_pages` with 200 answers decoded as plain JSON, no models: the export path.
 
-        Parsing a page into models costs about 2.5 times ``json.loads`` alone; exports
-        only need the JSON. Errors still go through the generated parser and ``_call``.
+        Parsing a page into models costs about 2.5 times ``json.loads`` alone, and
+        orjson decodes about three times faster than ``json``; exports only need the
+        JSON. Errors still go through the generated parser and ``_call``.
         """
         api = self.api
 
@@ -328,7 +337,7 @@ class TribooHook(BaseHook):
                 **module._get_kwargs(page=number, page_size=size, **params)
             )
             if raw.status_code == 200:
-                parsed = json.loads(raw.content)
+                parsed = orjson.loads(raw.content)
             else:
                 parsed = module._parse_response(client=api, response=raw)
             return Response(
@@ -379,9 +388,19 @@ class TribooHook(BaseHook):
             client=self.api, page=number, page_size=size, **{field: values}
         )
 
-    def create_user(self, fields: dict[str, Any]) -> dict[str, Any]:
-        """Create one user; return it with its ``user_id`` (looked up: create answers none).
+    @overload
+    def create_user(
+        self, fields: dict[str, Any], *, resolve: Literal[True] = True
+    ) -> dict[str, Any]: ...
 
+    @overload
+    def create_user(self, fields: dict[str, Any], *, resolve: Literal[False]) -> None: ...
+
+    def create_user(self, fields: dict[str, Any], *, resolve: bool = True) -> dict[str, Any] | None:
+        """Create one user; return it with its ``user_id``, looked up (create answers none).
+
+        With ``resolve=False`` nothing is looked up after success and None is returned:
+        callers creating many users resolve their ids in one batched :meth:`find_users`.
         A connection error or 5xx is never answered by a blind second POST: the user is
         looked up first, and created again only if absent.
         """
@@ -404,6 +423,8 @@ class TribooHook(BaseHook):
                 if attempt == attempts:
                     raise
                 self.sleep(_backoff(attempt, self.settings.retry_max_wait))
+        if not resolve:
+            return None
         found = self.find_users(usernames=[username])
         if not found:
             raise TribooServerError("createUser", 201, "the created user is not found by username")

@@ -101,6 +101,12 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             results.append(
                 {"row": label, "username": row["username"], "outcome": outcome, "user_id": user_id}
             )
+        # Created users' ids in one batched look-up (the create call answers no user_id).
+        created = [r["username"] for r in results if r["outcome"] == "created"]
+        ids = {u["username"]: int(u["user_id"]) for u in self.hook.find_users(usernames=created)}
+        for result in results:
+            if result["outcome"] == "created":
+                result["user_id"] = ids.get(result["username"])
         counts = Counter(result["outcome"] for result in results)
         self.log.info("users: %s", dict(counts))
         if self.results_path:
@@ -129,7 +135,8 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         current = _match(row, existing)
         if current is None:
             try:
-                return "created", int(self.hook.create_user(row)["user_id"])
+                self.hook.create_user(row, resolve=False)
+                return "created", None
             except TribooConflictError:
                 # Created meanwhile by someone else: apply the policy to it.
                 current = self.hook.find_users(usernames=[row["username"]], emails=[row["email"]])[

@@ -1,0 +1,32 @@
+"""The benchmark scripts still run (tiny sizes, one run each). No timing is asserted here:
+the targets are checked by `make bench` on full-size workloads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.spec_tools import ROOT
+
+
+def test_benchmarks_run_end_to_end() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--smoke"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    for workload in (
+        "1. export",
+        "2. export throttled",
+        "3. bulk enroll",
+        "4. create",
+        "5. import",
+    ):
+        assert workload in result.stdout
+    assert "met: requests = pages + token" in result.stdout
+    assert "met: bulk enroll requests = minimum" in result.stdout
+    assert "met: user creation requests = minimum" in result.stdout
