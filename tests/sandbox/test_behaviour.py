@@ -12,7 +12,7 @@ import httpx
 import pytest
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
-from tests.sandbox.conftest import TODAY, fetch_token
+from tests.sandbox_support import TODAY, fetch_token
 
 V1 = "/api/extended/v1"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from triboo_sandbox.server import SandboxServer
 
-from tests.sandbox.conftest import fetch_token
+from tests.sandbox_support import fetch_token
 from tests.spec_tools import ROOT, SPEC_PATH
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
