@@ -2,7 +2,7 @@
 # (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install demo test bench generate check-generated lint typecheck format docs chromium clean
+.PHONY: help install demo test bench fault-matrix generate check-generated lint typecheck format docs chromium clean
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -38,6 +38,10 @@ test: install chromium check-generated lint typecheck ## The whole suite: drift,
 
 bench: install ## Benchmarks against their baselines; writes benchmarks/results.json and README
 	$(PY) -m benchmarks.run --readme
+
+fault-matrix: install ## Run the fault matrix and write its table into README
+	$(VENV)/bin/pytest tests/security/test_fault_matrix.py -q
+	$(PY) -m tools.readme_section fault-matrix .artifacts/fault-matrix.md
 
 generate: install ## Regenerate generated_client/ from openapi/triboo.yaml
 	$(PY) tools/generate_client.py

@@ -25,8 +25,6 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 TODAY = "2026-11-01"
 
 
@@ -466,10 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.smoke:
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     if args.readme:
-        readme = README.read_text(encoding="utf-8")
-        head, _, rest = readme.partition(START)
-        _, _, tail = rest.partition(END)
-        README.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+        from tools.readme_section import replace_section
+
+        replace_section("bench", text)
     return 0
 
 

@@ -33,6 +33,7 @@ class Faults:
     truncate_next: int = 0  # the next N bodies are cut in half (invalid JSON)
     html_next: int = 0  # the next N answers are an HTML error page (502)
     seed: int = 0
+    injected: int = 0  # faults injected so far (read by tests; not a setting)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -40,7 +41,11 @@ class Faults:
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply settings by name; unknown names are an error."""
-        known = {f.name: f.type for f in fields(self) if not f.name.startswith("_")}
+        known = {
+            f.name: f.type
+            for f in fields(self)
+            if not f.name.startswith("_") and f.name != "injected"
+        }
         for name, value in changes.items():
             if name not in known:
                 raise ValueError(f"unknown fault setting {name!r}; known: {sorted(known)}")
@@ -48,7 +53,13 @@ class Faults:
         self._rng.seed(self.seed)
 
     def reset(self) -> None:
-        self.update({f.name: f.default for f in fields(self) if not f.name.startswith("_")})
+        self.update(
+            {
+                f.name: f.default
+                for f in fields(self)
+                if not f.name.startswith("_") and f.name != "injected"
+            }
+        )
 
     def settings(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
@@ -70,11 +81,19 @@ class Faults:
             ("truncate", "truncate_next", 0.0),
         ):
             if self._take(counter, rate):
+                self.injected += 1
                 return name
         return None
 
-    def should_delay(self) -> bool:
-        return self.delay > 0 and (self.delay_next == 0 or self._take("delay_next"))
+    def delay_for_next(self) -> float:
+        """Seconds to hold the next request: ``delay`` for every request, or for the next
+        ``delay_next`` ones only, after which the delay is over."""
+        seconds = self.delay
+        if seconds > 0 and self.delay_next > 0:
+            self.delay_next -= 1
+            if self.delay_next == 0:
+                self.delay = 0.0
+        return seconds
 
 
 class FaultMiddleware:
@@ -88,8 +107,9 @@ class FaultMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        if self.faults.should_delay():
-            await asyncio.sleep(self.faults.delay)
+        seconds = self.faults.delay_for_next()
+        if seconds > 0:
+            await asyncio.sleep(seconds)
         fault = self.faults.pick()
         if fault == "throttle":
             body = {"detail": "Request was throttled. Expected available in 1 seconds."}
