@@ -22,7 +22,11 @@ from triboo_provider.operators.reports import (
     TribooExportCoursesOperator,
     TribooExportUserProgressOperator,
 )
-from triboo_provider.operators.users import TribooCreateUsersOperator, TribooDeactivateUsersOperator
+from triboo_provider.operators.users import (
+    TribooCreateUsersOperator,
+    TribooDeactivateUsersOperator,
+    TribooUpdateUsersOperator,
+)
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
 from tests.spec_tools import ROOT
@@ -55,7 +59,9 @@ FAULTS: dict[str, dict[str, Any]] = {
 def state(server: SandboxServer) -> dict[str, Any]:
     store = server.sandbox.store
     fault_users = sorted(
-        (u.username, u.is_active) for u in store.users.values() if u.username.startswith("fault")
+        (u.username, u.is_active, u.profile.get("city"), u.profile.get("lt_department"))
+        for u in store.users.values()
+        if u.username.startswith("fault")
     )
     enrolled = sorted(
         u.username
@@ -74,6 +80,13 @@ def prepare(server: SandboxServer) -> None:
 Workload = Callable[[Path], Any]
 WORKLOADS: dict[str, Workload] = {
     "create users": lambda out: TribooCreateUsersOperator(task_id="c", users=HIRES[3:]),
+    "update users": lambda out: TribooUpdateUsersOperator(
+        task_id="u",
+        users=[
+            {"username": "fault0", "city": "Oslo"},
+            {"username": "fault1", "lt_department": "Legal"},
+        ],
+    ),
     "deactivate users": lambda out: TribooDeactivateUsersOperator(
         task_id="d", usernames=["fault0", "fault1"]
     ),
