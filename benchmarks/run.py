@@ -24,6 +24,8 @@ from typing import Any
 
 import httpx
 
+from benchmarks.variants import token
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-01"
 
@@ -146,7 +148,6 @@ def export_workload(sizes: Sizes) -> dict[str, Any]:
     with sandbox(sizes.small_users) as server:
         small = repeat(server, "provider", sizes.runs, {"format": "parquet"})
     rows = floor.runs[0]["rows"]
-    pages = math.ceil(parquet.runs[0]["requests"] - 1)
     return {
         "rows": rows,
         "users": sizes.users,
@@ -156,7 +157,6 @@ def export_workload(sizes: Sizes) -> dict[str, Any]:
         "http_operator": http_op,
         "naive": naive,
         "small": small,
-        "pages": pages,
     }
 
 
@@ -184,21 +184,14 @@ def throttled_workload(sizes: Sizes, page_time: float) -> dict[str, Any]:
 
 
 def identifiers(server: Sandbox, count: int) -> list[str]:
-    token = httpx.post(
-        f"{server.url}/oauth2/access_token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "demo-client",
-            "client_secret": "demo-secret",
-        },
-    ).json()
+    bearer = token(server.url)
     names: list[str] = []
     page, pages = 1, 1
     while len(names) < count and page <= pages:
         answer = httpx.get(
             f"{server.url}/api/extended/v1/users/",
             params={"page": page, "page_size": 1000},
-            headers={"Authorization": f"Bearer {token['access_token']}"},
+            headers={"Authorization": f"Bearer {bearer}"},
         ).json()
         pages = answer["num_pages"]
         names += [

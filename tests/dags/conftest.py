@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,4 +44,3 @@ def live(airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         monkeypatch.setenv("AIRFLOW_VAR_TRIBOO_OUTPUT_BASE", str(tmp_path / "warehouse"))
         server.warehouse = tmp_path / "warehouse"  # type: ignore[attr-defined]
         yield server
-    assert "AIRFLOW_CONN_TRIBOO_DEFAULT" in os.environ

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from http import HTTPStatus
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 import httpx
@@ -52,7 +52,6 @@ from triboo_provider.exceptions import (
 )
 from triboo_provider.throttle import SERVER_LIMITS, RateLimitedTransport
 
-T = TypeVar("T")
 MAX_PAGE_SIZE = 1000
 FILTER_BATCH = 100  # identifiers per comma-separated filter: keeps URLs well under 8 KB
 _UPDATE_BY: dict[str, Any] = {
