@@ -2,7 +2,7 @@
 # (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install demo test bench fault-matrix generate check-generated lint typecheck format docs chromium clean
+.PHONY: help install demo test audit bench fault-matrix generate check-generated lint typecheck format docs chromium clean
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -33,8 +33,11 @@ install: $(VENV)/.synced node_modules/.installed ## Install everything from the 
 demo: install ## The main job: start the sandbox and run the example flows end to end
 	$(PY) -m tools.demo
 
-test: install chromium check-generated lint typecheck ## The whole suite: drift, lint, types, tests
+test: install chromium check-generated lint typecheck audit ## The whole suite: drift, lint, types, audit, tests
 	$(VENV)/bin/pytest
+
+audit: install ## Known vulnerabilities and yanked releases in uv.lock, from PyPI's JSON API
+	$(PY) -m tools.audit_deps --json .artifacts/dependency-audit.json
 
 bench: install ## Benchmarks against their baselines; writes benchmarks/results.json and README
 	$(PY) -m benchmarks.run --readme

@@ -78,6 +78,13 @@ class Sandbox:
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limits={"token": 120}))
     requests: int = 0  # API requests answered, faults included (for benchmarks)
     throttled: int = 0  # 429s sent by the rate limiter
+    # Called after every change, before the answer is sent: `serve --state FILE` saves the
+    # state there, as the real server's database commits before it answers.
+    on_change: Callable[[Sandbox], None] | None = field(default=None, repr=False, compare=False)
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self)
 
     def expire_tokens(self) -> int:
         """Expire every issued token now; return how many there were."""
@@ -192,6 +199,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
                     return await handler(request, client)
                 except ServerCrash as crash:
                     return _json({"api_error_message": str(crash)}, 500)
+                finally:
+                    if request.method not in ("GET", "HEAD"):
+                        sandbox.changed()
 
             return endpoint
 
@@ -576,6 +586,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json({"error": "invalid_client"}, 401)
         kind = "JWT" if str(data.get("token_type", "")).lower() == "jwt" else "Bearer"
         token, ttl = sandbox.issue(client, kind)
+        sandbox.changed()
         body = {
             "access_token": token,
             "token_type": kind,
@@ -596,8 +607,13 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 return _json({"detail": str(problem)}, 400)
         return _json(sandbox.faults.settings())
 
+    def expire_tokens() -> int:
+        expired = sandbox.expire_tokens()
+        sandbox.changed()
+        return expired
+
     async def admin_expire_tokens(request: Request) -> Response:
-        return _json({"expired": sandbox.expire_tokens()})
+        return _json({"expired": expire_tokens()})
 
     async def admin_health(request: Request) -> Response:
         return _json(
@@ -685,7 +701,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
         routes=routes, exception_handlers={400: http_error, 404: http_error, 405: http_error}
     )
     app.router.redirect_slashes = False
-    app.add_middleware(FaultMiddleware, faults=sandbox.faults)
+    app.add_middleware(FaultMiddleware, faults=sandbox.faults, expire_tokens=expire_tokens)
     return app
 
 

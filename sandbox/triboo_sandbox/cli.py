@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from triboo_sandbox import state
 from triboo_sandbox.app import QUIRKS
 from triboo_sandbox.faults import Faults
 from triboo_sandbox.server import (
@@ -49,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"none, all, or a comma-separated subset of: {', '.join(QUIRKS)}",
     )
     serve.add_argument("--token-ttl", type=int, default=36000, help="token lifetime in seconds")
+    serve.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="save every change to FILE before answering, and resume from FILE when it "
+        "exists (then the data, quirks, rate limits and token lifetime come from FILE); "
+        "a killed sandbox restarted with the same FILE is where it was",
+    )
     faults = serve.add_argument_group(
         "fault injection (also switchable at POST /__sandbox__/faults)"
     )
@@ -82,23 +94,33 @@ def main(argv: list[str] | None = None) -> int:
         delay=args.delay,
         seed=args.seed,
     )
+    # This process is the sandbox's own, so the kill_after fault may end it (as a crash or
+    # an OOM kill would end the real server).
+    faults.allow_kill(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    resumed = args.state is not None and args.state.exists()
     try:
-        sandbox = make_sandbox(
-            seed=args.seed,
-            users=args.users,
-            rate_limits=args.rate_limits,
-            quirks=args.quirks,
-            token_ttl=args.token_ttl,
-            today=args.today,
-            faults=faults,
-        )
+        if resumed:
+            sandbox = state.load(args.state, faults)
+        else:
+            sandbox = make_sandbox(
+                seed=args.seed,
+                users=args.users,
+                rate_limits=args.rate_limits,
+                quirks=args.quirks,
+                token_ttl=args.token_ttl,
+                today=args.today,
+                faults=faults,
+            )
+        if args.state is not None:
+            state.persist(sandbox, args.state)
         server = SandboxServer(sandbox, host=args.host, port=args.port)
     except (ValueError, OSError) as problem:
         print(f"triboo-sandbox: {problem}", file=sys.stderr)
         return 2
+    origin = f"resumed from {args.state}" if resumed else f"seed {args.seed}"
     print(
         f"Triboo sandbox ready at {server.url} in {time.monotonic() - started:.2f}s "
-        f"({len(sandbox.store.users)} users, seed {args.seed})",
+        f"({len(sandbox.store.users)} users, {origin})",
         flush=True,
     )
     print(f"  client id:     {DEMO_CLIENT_ID}", flush=True)

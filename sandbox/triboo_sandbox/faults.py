@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -32,9 +33,14 @@ class Faults:
     throttle_next: int = 0  # a 429 storm: the next N requests are throttled
     truncate_next: int = 0  # the next N bodies are cut in half (invalid JSON)
     html_next: int = 0  # the next N answers are an HTML error page (502)
+    # The Nth request from now is the last: its change is saved, then the process is killed
+    # before it answers. Only a sandbox in its own process (`triboo-sandbox serve`) allows it.
+    kill_after: int = 0
+    expire_after: int = 0  # the Nth request from now finds every issued token expired
     seed: int = 0
     injected: int = 0  # faults injected so far (read by tests; not a setting)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+    _kill: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._rng.seed(self.seed)
@@ -49,6 +55,11 @@ class Faults:
         for name, value in changes.items():
             if name not in known:
                 raise ValueError(f"unknown fault setting {name!r}; known: {sorted(known)}")
+            if name == "kill_after" and int(value) > 0 and self._kill is None:
+                raise ValueError(
+                    "kill_after needs a sandbox in its own process (triboo-sandbox serve): "
+                    "this one runs inside another program, which it would kill"
+                )
             setattr(self, name, float(value) if "float" in str(known[name]) else int(value))
         self._rng.seed(self.seed)
 
@@ -60,6 +71,27 @@ class Faults:
                 if not f.name.startswith("_") and f.name != "injected"
             }
         )
+
+    def allow_kill(self, kill: Callable[[], None]) -> None:
+        """Let ``kill_after`` end the process with ``kill`` (the CLI passes a SIGKILL)."""
+        self._kill = kill
+
+    def arrived(self, counter: str) -> bool:
+        """Count one request down towards ``counter`` (``kill_after``, ``expire_after``);
+        True for the request it was counting to."""
+        remaining: int = getattr(self, counter)
+        if remaining <= 0:
+            return False
+        setattr(self, counter, remaining - 1)
+        if remaining == 1:
+            self.injected += 1
+            return True
+        return False
+
+    def kill(self) -> None:
+        if self._kill is None:
+            raise RuntimeError("this sandbox cannot be killed (see kill_after)")
+        self._kill()
 
     def settings(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
@@ -99,9 +131,10 @@ class Faults:
 class FaultMiddleware:
     """ASGI middleware that injects the configured faults into ``/api/`` requests."""
 
-    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults, expire_tokens: Callable[[], object]) -> None:
         self.app = app
         self.faults = faults
+        self.expire_tokens = expire_tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
@@ -110,6 +143,11 @@ class FaultMiddleware:
         seconds = self.faults.delay_for_next()
         if seconds > 0:
             await asyncio.sleep(seconds)
+        if self.faults.arrived("expire_after"):
+            self.expire_tokens()
+        if self.faults.arrived("kill_after"):
+            await self.app(scope, receive, self._killing(send))
+            return
         fault = self.faults.pick()
         if fault == "throttle":
             body = {"detail": "Request was throttled. Expected available in 1 seconds."}
@@ -126,6 +164,17 @@ class FaultMiddleware:
             await self._mangle(fault, scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+    def _killing(self, send: Send) -> Send:
+        """A ``send`` that kills the process when the answer starts: the app has made (and,
+        with ``--state``, saved) its change, and the client never hears of it."""
+
+        async def kill_then_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.faults.kill()
+            await send(message)
+
+        return kill_then_send
 
     async def _mangle(self, fault: str, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the app, then send half of its body: truncated, or cut off mid-response."""

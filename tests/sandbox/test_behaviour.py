@@ -7,11 +7,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from triboo_sandbox import state
+from triboo_sandbox.faults import Faults
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
+from tests.sandbox_process import SupervisedSandbox
 from tests.sandbox_support import TODAY, fetch_token
 
 V1 = "/api/extended/v1"
@@ -363,3 +367,58 @@ def test_wrong_method_is_a_405_with_allow(raw: httpx.Client) -> None:
     assert answer.status_code == 405
     assert answer.headers["Allow"] == "DELETE, GET, HEAD, POST"
     assert answer.json() == {"detail": 'Method "TRACE" not allowed.'}
+
+
+def test_tokens_expire_at_a_chosen_request(server: SandboxServer, raw: httpx.Client) -> None:
+    set_faults(server, expire_after=2)
+    assert raw.get(f"{V1}/courses/").status_code == 200
+    answer = raw.get(f"{V1}/courses/")
+    assert (answer.status_code, answer.json()["error_code"]) == (401, "token_expired")
+    with bearer(server) as renewed:
+        assert renewed.get(f"{V1}/courses/").status_code == 200
+
+
+# -- killed and restarted ------------------------------------------------------------------
+
+
+def test_kill_after_is_refused_in_a_shared_process(server: SandboxServer) -> None:
+    answer = httpx.post(f"{server.url}/__sandbox__/faults", json={"kill_after": 1})
+    assert answer.status_code == 400
+    assert "own process" in answer.json()["detail"]
+    assert server.sandbox.faults.kill_after == 0
+
+
+def test_a_killed_sandbox_restarts_where_it_was(tmp_path: Path) -> None:
+    """The kill comes after the change is saved and before the answer: the client hears
+    nothing, the restarted sandbox has the change, and the old token still works."""
+    sandbox = make_sandbox(users=50, today=TODAY)
+    state.save(sandbox, tmp_path / "state")
+    with SupervisedSandbox(tmp_path / "state") as supervised:
+        headers = {"Authorization": f"Bearer {fetch_token(supervised.url)}"}
+        with httpx.Client(base_url=supervised.url, headers=headers) as client:
+            client.post("/__sandbox__/faults", json={"kill_after": 2}).raise_for_status()
+            assert client.get(f"{V1}/courses/").status_code == 200  # 1 of 2
+            with pytest.raises(httpx.RemoteProtocolError):  # the server disconnected
+                client.patch(f"{V1}/users_by_username/yusuf.muller.4/", json={"city": "Lyon"})
+            time.sleep(0.05)  # the kernel closes the listening socket as the process dies
+            with pytest.raises(httpx.ConnectError):  # nothing listens while it is down
+                client.get(f"{V1}/courses/")
+            supervised.wait_for_restart()
+            answer = client.get(f"{V1}/users_by_username/yusuf.muller.4/")
+            assert (answer.status_code, answer.json()["city"]) == (200, "Lyon")
+            assert client.get("/__sandbox__/faults").json()["kill_after"] == 0
+        assert supervised.deaths == [-signal.SIGKILL]
+    assert state.load(tmp_path / "state", Faults()).store.users[4].profile["city"] == "Lyon"
+
+
+def test_a_state_file_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "state"
+    junk.write_bytes(b"not a pickle")
+    result = subprocess.run(
+        [sys.executable, "-m", "triboo_sandbox.cli", "serve", "--port", "0", "--state", str(junk)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "is not a sandbox state file" in result.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,17 @@ from triboo_provider.operators.users import (
     TribooDeactivateUsersOperator,
     TribooUpdateUsersOperator,
 )
+from triboo_sandbox import state as sandbox_state
+from triboo_sandbox.app import Sandbox
+from triboo_sandbox.faults import Faults
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
+from tests.sandbox_process import SupervisedSandbox
 from tests.spec_tools import ROOT
 
 MATRIX = ROOT / ".artifacts" / "fault-matrix.md"
+RESTARTED = "sandbox killed and restarted"
+MIDDLE = object()  # stands for the middle request of the fault-free run
 COURSE = "course-v1:acme+SEC101+2024_T1"
 HIRES = [
     {
@@ -51,13 +58,23 @@ FAULTS: dict[str, dict[str, Any]] = {
     "429 storm": {"throttle_next": 4},
     "truncated JSON body": {"truncate_next": 2},
     "HTML error page": {"html_next": 2},
-    "token expired mid-run": {},  # the sandbox's tokens last 1 s; requests are delayed
+    "token expired mid-run": {"expire_after": MIDDLE},
     "500 on every request": {"fail_rate": 1.0, "fail_status": 500},
+    # The sandbox process is killed (SIGKILL) after it saved the change of the middle request
+    # and before it answered; a supervisor restarts it 0.3 s later on the same port and
+    # state (its database). The connection uses the hook's default retry policy here, the
+    # one a production deployment has.
+    RESTARTED: {"kill_after": MIDDLE},
 }
 
 
-def state(server: SandboxServer) -> dict[str, Any]:
-    store = server.sandbox.store
+def settings(fault: str, requests: int) -> dict[str, Any]:
+    """The fault's settings, MIDDLE being the middle one of the fault-free run's requests."""
+    return {k: (requests + 1) // 2 if v is MIDDLE else v for k, v in FAULTS[fault].items()}
+
+
+def state(sandbox: Sandbox) -> dict[str, Any]:
+    store = sandbox.store
     fault_users = sorted(
         (u.username, u.is_active, u.profile.get("city"), u.profile.get("lt_department"))
         for u in store.users.values()
@@ -71,10 +88,12 @@ def state(server: SandboxServer) -> dict[str, Any]:
     return {"users": fault_users, "enrolled": enrolled}
 
 
-def prepare(server: SandboxServer) -> None:
-    """Users the deactivation and enrollment workloads act on."""
+def prepared(today: dt.date) -> Sandbox:
+    """A small tenant with the users the deactivation and enrollment workloads act on."""
+    sandbox = make_sandbox(users=120, today=today)
     for row in HIRES[:3]:
-        server.sandbox.store.add_user("acme", row["username"], row["email"], {"name": row["name"]})
+        sandbox.store.add_user("acme", row["username"], row["email"], {"name": row["name"]})
+    return sandbox
 
 
 Workload = Callable[[Path], Any]
@@ -143,16 +162,16 @@ def files(folder: Path, url: str) -> dict[str, bytes]:
     return {p.name: p.read_bytes().replace(url.encode(), b"URL") for p in sorted(folder.iterdir())}
 
 
-def connect(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
-    extra = {
+def connect(monkeypatch: pytest.MonkeyPatch, url: str, *, default_retries: bool = False) -> None:
+    extra: dict[str, Any] = {
         "users_per_minute": 0,
         "reports_per_minute": 0,
         "bulk_enroll_per_minute": 0,
         "timeout": 1,
-        "max_retries": 4,
-        "retry_max_wait": 0.05,
         "page_size": 50,
     }
+    if not default_retries:
+        extra |= {"max_retries": 4, "retry_max_wait": 0.05}
     monkeypatch.setenv(
         "AIRFLOW_CONN_TRIBOO_DEFAULT",
         json.dumps(
@@ -167,6 +186,57 @@ def connect(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     )
 
 
+def no_files(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if p.is_file()]
+
+
+def in_process(
+    workload: str,
+    fault: str,
+    out: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    today: dt.date,
+    requests: int,
+) -> tuple[str, Any, Sandbox, str]:
+    """Run under a fault the in-process sandbox injects; returns the outcome, the XCom
+    result of the run that completed, the sandbox and its URL."""
+    with SandboxServer(prepared(today)) as server:
+        connect(monkeypatch, server.url)
+        chosen = settings(fault, requests)
+        httpx.post(f"{server.url}/__sandbox__/faults", json=chosen).raise_for_status()
+        try:
+            result = run(WORKLOADS[workload](out))
+        except TribooError:
+            assert no_files(out), "a failed run left a file"
+            httpx.delete(f"{server.url}/__sandbox__/faults").raise_for_status()
+            return "failed-clean", run(WORKLOADS[workload](out)), server.sandbox, server.url
+    faults = server.sandbox.faults.injected
+    return ("recovered" if faults else "pass"), result, server.sandbox, server.url
+
+
+def restarted(
+    workload: str, out: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date, requests: int
+) -> tuple[str, Any, Sandbox, str]:
+    """Run while the sandbox process is killed at the middle one of the fault-free run's
+    ``requests`` and restarted (see RESTARTED)."""
+    state_file = out.parent / "sandbox.state"
+    sandbox_state.save(prepared(today), state_file)
+    with SupervisedSandbox(state_file, restart_delay=0.3) as supervised:
+        connect(monkeypatch, supervised.url, default_retries=True)
+        chosen = settings(RESTARTED, requests)
+        httpx.post(f"{supervised.url}/__sandbox__/faults", json=chosen).raise_for_status()
+        try:
+            result = run(WORKLOADS[workload](out))
+            outcome = "recovered"
+        except TribooError:
+            assert no_files(out), "a failed run left a file"
+            supervised.wait_for_restart()
+            result = run(WORKLOADS[workload](out))
+            outcome = "failed-clean"
+        assert supervised.deaths == [-signal.SIGKILL], "the sandbox was not killed mid-run"
+    return outcome, result, sandbox_state.load(state_file, Faults()), supervised.url
+
+
 @pytest.mark.parametrize("fault", list(FAULTS))
 @pytest.mark.parametrize("workload", list(WORKLOADS))
 def test_cell(
@@ -177,38 +247,26 @@ def test_cell(
     outcomes: dict[tuple[str, str], str],
 ) -> None:
     today = dt.date(2026, 11, 1)
-    with SandboxServer(make_sandbox(users=120, today=today)) as clean:
-        prepare(clean)
+    with SandboxServer(prepared(today)) as clean:
         connect(monkeypatch, clean.url)
         expected = run(WORKLOADS[workload](tmp_path / "clean"))
-        expected_state, expected_files = state(clean), files(tmp_path / "clean", clean.url)
-    ttl = 1 if fault == "token expired mid-run" else 36000
-    with SandboxServer(make_sandbox(users=120, today=today, token_ttl=ttl)) as server:
-        prepare(server)
-        connect(monkeypatch, server.url)
-        settings = FAULTS[fault] or {"delay": 0.4}
-        httpx.post(f"{server.url}/__sandbox__/faults", json=settings).raise_for_status()
-        out = tmp_path / "faulty"
-        before = server.sandbox.requests
-        try:
-            result = run(WORKLOADS[workload](out))
-        except TribooError:
-            assert not [p for p in out.rglob("*") if p.is_file()], "a failed run left a file"
-            httpx.delete(f"{server.url}/__sandbox__/faults").raise_for_status()
-            result = run(WORKLOADS[workload](out))  # the task's retry
-            outcome = "failed-clean"
-        else:
-            outcome = "pass"
-        assert state(server) == expected_state
-        assert files(out, server.url) == expected_files
-        if outcome == "pass" and (
-            server.sandbox.faults.injected
-            or server.sandbox.requests - before > clean.sandbox.requests
-        ):
-            outcome = "recovered"
-        if outcome != "failed-clean" and summary(result) != summary(expected):
-            # Same end state and files, but a retried request saw its own first attempt
-            # (a dropped answer to a deactivation: the retry reports user_already_inactive).
-            assert outcome == "recovered", (result, expected)
-            outcome = "recovered (counts differ)"
+        expected_state, expected_files = state(clean.sandbox), files(tmp_path / "clean", clean.url)
+    out = tmp_path / "faulty"
+    if fault == RESTARTED:
+        outcome, result, sandbox, url = restarted(
+            workload, out, monkeypatch, today, clean.sandbox.requests
+        )
+    else:
+        outcome, result, sandbox, url = in_process(
+            workload, fault, out, monkeypatch, today, clean.sandbox.requests
+        )
+        if outcome == "pass" and sandbox.requests > clean.sandbox.requests:
+            outcome = "recovered"  # e.g. a token renewed and the request sent again
+    assert state(sandbox) == expected_state
+    assert files(out, url) == expected_files
+    if outcome != "failed-clean" and summary(result) != summary(expected):
+        # Same end state and files, but a retried request saw its own first attempt
+        # (a dropped answer to a deactivation: the retry reports user_already_inactive).
+        assert outcome == "recovered", (result, expected)
+        outcome = "recovered (counts differ)"
     outcomes[(workload, fault)] = outcome
