@@ -60,7 +60,7 @@ FAULTS: dict[str, dict[str, Any]] = {
     "HTML error page": {"html_next": 2},
     "token expired mid-run": {"expire_after": MIDDLE},
     "500 on every request": {"fail_rate": 1.0, "fail_status": 500},
-    # The sandbox process is killed (SIGKILL) after it saved the change of the middle request
+    # The sandbox process is killed (SIGKILL) after it handled (and saved) the middle request
     # and before it answered; a supervisor restarts it 0.3 s later on the same port and
     # state (its database). The connection uses the hook's default retry policy here, the
     # one a production deployment has.
