@@ -27,7 +27,8 @@ them could not fail here.
 
 An advisory can be accepted in pyproject.toml, ``[[tool.triboo.audit.ignore]]`` with
 ``id``, ``package`` and a non-empty ``reason``. Exit status: 0 no finding, 1 findings,
-2 the audit could not complete (a registry did not answer: never a silent pass).
+2 the audit could not complete (PyPI did not answer for a package after 4 tries: never a
+silent pass).
 """
 
 from __future__ import annotations
@@ -45,10 +46,13 @@ from urllib.parse import quote
 
 import httpx
 from packaging.version import InvalidVersion, Version
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPI_URL = "https://pypi.org/pypi"
 WORKERS = 16
+ATTEMPTS = 4  # per package, for network errors, timeouts, 5xx and 429
+RETRY_WAIT = 1.0  # seconds, doubling between attempts
 
 
 @dataclass(frozen=True, order=True)
@@ -157,19 +161,35 @@ def check(package: Locked, document: Mapping[str, Any], report: Report) -> None:
         )
 
 
+def _transient(problem: BaseException) -> bool:
+    """A failure worth another try: the network, a timeout, a 5xx or a 429."""
+    if isinstance(problem, httpx.HTTPStatusError):
+        return problem.response.status_code >= 500 or problem.response.status_code == 429
+    return isinstance(problem, httpx.TransportError)
+
+
 def _documents(
     client: httpx.Client, packages: Iterable[Locked], pypi_url: str
 ) -> Iterator[tuple[Locked, dict[str, Any] | str]]:
     """Each package with its project JSON, or the reason it could not be fetched."""
 
+    @retry(
+        retry=retry_if_exception(_transient),
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_exponential(multiplier=RETRY_WAIT, max=10),
+        reraise=True,
+    )
+    def fetch(package: Locked) -> dict[str, Any]:
+        response = client.get(f"{pypi_url}/{quote(package.name)}/json")
+        response.raise_for_status()
+        document: dict[str, Any] = response.json()
+        return document
+
     def one(package: Locked) -> tuple[Locked, dict[str, Any] | str]:
         try:
-            response = client.get(f"{pypi_url}/{quote(package.name)}/json")
-            response.raise_for_status()
-            document: dict[str, Any] = response.json()
+            return package, fetch(package)
         except (httpx.HTTPError, ValueError) as exc:
             return package, f"{package.name}: {type(exc).__name__}: {exc}"
-        return package, document
 
     with ThreadPoolExecutor(WORKERS) as pool:
         yield from pool.map(one, packages)
@@ -218,8 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     packages = locked_packages(args.root / "uv.lock")
     ignores = load_ignores(args.root / "pyproject.toml")
-    transport = httpx.HTTPTransport(retries=3)
-    with httpx.Client(transport=transport, timeout=60) as client:
+    with httpx.Client(timeout=60) as client:
         report = audit(packages, ignores, client, args.pypi_url)
     print(render(report, len(packages)))
     if args.json:

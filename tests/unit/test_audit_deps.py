@@ -15,6 +15,7 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tools import audit_deps
 from tools.audit_deps import Ignore, Locked, audit, load_ignores, locked_packages, main
 
 ECDSA_ADVISORY = {
@@ -140,9 +141,32 @@ def test_a_package_pypi_does_not_answer_for_makes_the_audit_incomplete(
     client: httpx.Client, name: str
 ) -> None:
     report = audit([Locked("clean", "2.0.0"), Locked(name, "1.0")], [], client)
-    assert report.status == 2
+    assert report.status == 2  # a 404 or a page that is not JSON is not retried
     [error] = report.errors
     assert error.startswith(f"{name}: ")
+
+
+def test_transient_failures_are_retried_and_persistent_ones_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(audit_deps, "RETRY_WAIT", 0)
+    calls: dict[str, int] = {}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        name = request.url.path.split("/")[2]
+        calls[name] = calls.get(name, 0) + 1
+        if name == "clean" and calls[name] == 1:
+            return httpx.Response(503, text="<html>busy</html>")
+        if name == "down":
+            return httpx.Response(502, text="<html>bad gateway</html>")
+        return serve(request)
+
+    client = httpx.Client(transport=httpx.MockTransport(flaky))
+    report = audit([Locked("clean", "2.0.0"), Locked("down", "1.0")], [], client)
+    assert calls == {"clean": 2, "down": audit_deps.ATTEMPTS}
+    assert report.exact == 1
+    assert report.status == 2
+    assert report.errors[0].startswith("down: HTTPStatusError: Server error '502 Bad Gateway'")
 
 
 def test_only_registry_packages_of_the_lock_are_audited(tmp_path: Path) -> None:
