@@ -41,9 +41,10 @@ class SupervisedSandbox:
         return f"http://127.0.0.1:{self.port}"
 
     def _spawn(self) -> subprocess.Popen[str]:
+        # Data, quirks and rate limits come from the state file (save one before starting).
         command = [sys.executable, "-m", "triboo_sandbox.cli", "serve", "--port", str(self.port)]
         process = subprocess.Popen(
-            [*command, "--rate-limits", "off", "--state", str(self.state)],
+            [*command, "--state", str(self.state)],
             stdout=subprocess.PIPE,
             text=True,
         )
