@@ -5,6 +5,8 @@
     TribooError(AirflowException)
     ├── TribooConnectionError      network failure, timeout        retried by the hook
     ├── TribooInputError           bad operator input, no call     no task retry
+    ├── TribooPaginationError      the list kept changing while    the task retry reads
+    │                              it was read page by page        it again
     └── TribooAPIError             unexpected answer; .status_code .operation .detail
         ├── TribooServerError      5xx, or a non-JSON body         retried (safe calls)
         ├── TribooRateLimitError   429; .retry_after               retried after Retry-After
@@ -42,6 +44,32 @@ class TribooInputError(TribooError, AirflowFailException):
         )
 
 
+class TribooPaginationError(TribooError):
+    """A list kept changing while it was read page by page, restart after restart.
+
+    ``operation`` is the list operation, ``restarts`` how many times it was read again from
+    page 1, ``before`` and ``after`` the ``(count, num_pages)`` seen last (``after`` is None
+    when a page past the new end answered 404).
+    """
+
+    def __init__(
+        self,
+        operation: str,
+        restarts: int,
+        before: tuple[int, int] | None,
+        after: tuple[int, int] | None,
+    ) -> None:
+        self.operation = operation
+        self.restarts = restarts
+        self.before = before
+        self.after = after
+        super().__init__(
+            f"Triboo {operation}: the list changed while it was read page by page "
+            f"(count, pages: {before} -> {after or 'page gone'}), still after {restarts} "
+            "restart(s) from page 1. A retry reads it again."
+        )
+
+
 class TribooAPIError(TribooError):
     """The server answered with a status the operation did not expect."""
 
@@ -61,13 +89,21 @@ class TribooServerError(TribooAPIError):
 
 
 class TribooRateLimitError(TribooAPIError):
-    """429; ``retry_after`` is the server's ``Retry-After`` in seconds."""
+    """429; ``retry_after`` is the server's ``Retry-After`` in seconds (given as seconds or as
+    an HTTP-date), None when absent or unreadable (the hook then backs off exponentially);
+    ``retry_after_header`` is the header as received."""
 
     def __init__(
-        self, operation: str, status_code: int, detail: str = "", retry_after: float = 1.0
+        self,
+        operation: str,
+        status_code: int,
+        detail: str = "",
+        retry_after: float | None = None,
+        retry_after_header: str | None = None,
     ):
         super().__init__(operation, status_code, detail)
         self.retry_after = retry_after
+        self.retry_after_header = retry_after_header
 
 
 class TribooAuthError(TribooAPIError, AirflowFailException):

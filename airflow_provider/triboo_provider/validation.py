@@ -13,10 +13,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from triboo_provider.identifiers import (
+    USERNAME,
+    email_problem,
+    is_django_email,
+    match_key,
+    username_problem,
+)
+
+__all__ = ["USERNAME", "Validated", "parse_bool", "validate_users"]
+
 REQUIRED_ON_CREATE = ("username", "email", "first_name", "last_name", "name")
 MAX_LENGTH = {"username": 150, "email": 254, "first_name": 30, "last_name": 30, "name": 255}
-USERNAME = re.compile(r"^[A-Za-z0-9@.+_-]+$")
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[A-Za-z]{2,}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 ENUMS: dict[str, tuple[str, ...]] = {
     "platform_role": ("Learner", "Studio Admin", "Studio Super Admin", "Platform Admin"),
@@ -106,19 +114,21 @@ def validate_users(
     :param labels: how to name each row in messages (default ``row 1``, ``row 2``…).
     """
     result = Validated()
-    seen: dict[str, dict[str, str]] = {"username": {}, "email": {}}
+    # Two rows naming one account (usernames and e-mails ignore case on the server) would
+    # act on it twice: reported like any other problem.
+    seen: dict[str, dict[Any, str]] = {"user_id": {}, "username": {}, "email": {}}
     label_iter = iter(labels) if labels is not None else None
     for index, row in enumerate(rows, start=1):
         label = next(label_iter) if label_iter is not None else f"row {index}"
         clean, problems = _validate_row(row, creating=creating, key=key)
-        for name in ("username", "email"):
-            value = clean.get(name) if name != key else None
-            if isinstance(value, str):
-                folded = value.lower()
-                if folded in seen[name]:
-                    problems.append(f"{name}: {value!r} repeats {seen[name][folded]}")
-                else:
-                    seen[name][folded] = label
+        for name in ("user_id", "username", "email"):
+            folded = match_key(name, clean.get(name))
+            if folded is None:
+                continue
+            if folded in seen[name]:
+                problems.append(f"{name}: {clean[name]!r} repeats {seen[name][folded]}")
+            else:
+                seen[name][folded] = label
         result.problems.extend(
             f"{label}, field {p}" if ":" in p else f"{label}: {p}" for p in problems
         )
@@ -145,6 +155,10 @@ def _validate_row(
             clean[key] = number
         else:
             clean[key] = str(identifier).strip()
+            check = username_problem if key == "username" else email_problem
+            problem = check(clean[key])
+            if problem:
+                problems.append(f"{key}: {clean[key]!r} is {problem}")
     if creating:
         problems += [f"{name}: required" for name in REQUIRED_ON_CREATE if name not in present]
     allowed = WRITABLE | ({"is_active"} if not creating else set())
@@ -187,9 +201,11 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
             return f"{text!r} is not one of {', '.join(ENUMS[name])}"
     elif len(text) > MAX_LENGTH.get(name, 10_000):
         return f"{len(text)} characters, at most {MAX_LENGTH[name]} allowed"
-    elif name == "username" and not USERNAME.match(text):
+    elif name == "username" and username_problem(text):
         return f"{text!r} may contain only letters, digits and @.+-_"
-    elif name in ("email", "lt_ilt_supervisor") and not EMAIL.match(text):
+    elif name == "email" and email_problem(text):
+        return f"{text!r} is {email_problem(text)}"
+    elif name == "lt_ilt_supervisor" and not is_django_email(text):
         return f"{text!r} is not an e-mail address"
     elif name == "country" and not COUNTRY.match(text):
         return f"{text!r} is not an ISO 3166 alpha-2 code such as FR"

@@ -28,8 +28,9 @@ from starlette.routing import Match, Route
 
 from triboo_sandbox.faults import FaultMiddleware, Faults
 from triboo_sandbox.fields import ServerCrash, clean_user_fields
+from triboo_sandbox.fields import is_email as valid_email
 from triboo_sandbox.limits import RateLimiter
-from triboo_sandbox.store import ApiClient, Store, User
+from triboo_sandbox.store import ApiClient, Store, User, fold
 
 V1 = "/api/extended/v1"
 QUIRKS = ("ignore-report-filters", "legacy-errors", "legacy-roles")
@@ -259,11 +260,11 @@ def build_app(sandbox: Sandbox) -> Starlette:
             ids = {int(v) for v in params["user_id"].split(",") if v.strip().isdigit()}
             return [u for u in users if u.user_id in ids]
         if params.get("username"):
-            names = set(params["username"].split(","))
-            return [u for u in users if u.username in names]
+            names = {fold(n) for n in params["username"].split(",")}
+            return [u for u in users if fold(u.username) in names]
         if params.get("email"):
-            emails = {e.lower() for e in params["email"].split(",")}
-            return [u for u in users if u.email.lower() in emails]
+            emails = {fold(e) for e in params["email"].split(",")}
+            return [u for u in users if fold(u.email) in emails]
         return users
 
     @api("users")
@@ -292,9 +293,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if store.find(client.org, email=email):
             return error("Email already used", "email_already_used", 409)
         clean, errors = clean_user_fields(data, creating=True)
-        if username in store.by_username:
+        if fold(username) in store.by_username:
             errors.setdefault("username", []).append("A user with that username already exists.")
-        if email.lower() in store.by_email:
+        if fold(email) in store.by_email:
             errors.setdefault("email", []).append("A user with that email already exists.")
         if errors:
             return _json(errors, 400)
@@ -317,9 +318,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if not user.is_active and clean.get("is_active") is not True:
             return error("User inactive", "user_inactive", 409)
         # The conflict check includes the user itself: an unchanged username is a 409.
-        if "username" in clean and clean["username"] in store.by_username:
+        if "username" in clean and fold(clean["username"]) in store.by_username:
             return error("Username already used", "username_already_used", 409)
-        if "email" in clean and clean["email"].lower() in store.by_email:
+        if "email" in clean and fold(clean["email"]) in store.by_email:
             return error("Email already used", "email_already_used", 409)
         if errors:
             return _json(errors, 400)
@@ -474,9 +475,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
             if is_email
             else store.find(client.org, username=identifier)
         )
-        if user is None and not (is_email and re.fullmatch(r"[^@\s]+@[^@\s]+\.\w+", identifier)):
+        if user is None and not (is_email and valid_email(identifier)):
             return {"identifier": identifier, "invalidIdentifier": True}
-        email = (user.email if user else identifier).lower()
+        email = fold(user.email if user else identifier)
         allowed = store.allowed.get(email, {})
         before = {
             "enrollment": bool(user and store.is_enrolled(user.user_id, key)),
@@ -701,7 +702,13 @@ def build_app(sandbox: Sandbox) -> Starlette:
         routes=routes, exception_handlers={400: http_error, 404: http_error, 405: http_error}
     )
     app.router.redirect_slashes = False
-    app.add_middleware(FaultMiddleware, faults=sandbox.faults, expire_tokens=expire_tokens)
+    app.add_middleware(
+        FaultMiddleware,
+        faults=sandbox.faults,
+        expire_tokens=expire_tokens,
+        leave=store.leave,
+        rejoin=store.rejoin,
+    )
     return app
 
 

@@ -37,6 +37,11 @@ class Faults:
     # before it answers. Only a sandbox in its own process (`triboo-sandbox serve`) allows it.
     kill_after: int = 0
     expire_after: int = 0  # the Nth request from now finds every issued token expired
+    # Data that changes while a client pages through it: the Nth request from now finds each
+    # organisation's first ordinary user and first course moved out of it (count one lower,
+    # every later item one place earlier), for `leave_for` requests (0: for good).
+    leave_after: int = 0
+    leave_for: int = 0
     seed: int = 0
     injected: int = 0  # faults injected so far (read by tests; not a setting)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
@@ -129,12 +134,27 @@ class Faults:
 
 
 class FaultMiddleware:
-    """ASGI middleware that injects the configured faults into ``/api/`` requests."""
+    """ASGI middleware that injects the configured faults into ``/api/`` requests.
 
-    def __init__(self, app: ASGIApp, faults: Faults, expire_tokens: Callable[[], object]) -> None:
+    ``leave`` and ``rejoin`` move records out of their organisation and back (``Store.leave``
+    and ``Store.rejoin``) for the ``leave_after`` fault.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        faults: Faults,
+        expire_tokens: Callable[[], object],
+        leave: Callable[[], Any],
+        rejoin: Callable[[Any], object],
+    ) -> None:
         self.app = app
         self.faults = faults
         self.expire_tokens = expire_tokens
+        self.leave = leave
+        self.rejoin = rejoin
+        self._away: Any = None
+        self._away_for = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
@@ -145,6 +165,7 @@ class FaultMiddleware:
             await asyncio.sleep(seconds)
         if self.faults.arrived("expire_after"):
             self.expire_tokens()
+        self._move_records()
         if self.faults.arrived("kill_after"):
             await self.app(scope, receive, self._killing(send))
             return
@@ -164,6 +185,18 @@ class FaultMiddleware:
             await self._mangle(fault, scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+    def _move_records(self) -> None:
+        """The ``leave_after`` fault: records leave at its request and come back
+        ``leave_for`` requests later (never when ``leave_for`` is 0)."""
+        if self._away_for > 0:
+            self._away_for -= 1
+            if self._away_for == 0:
+                self.rejoin(self._away)
+                self._away = None
+        if self.faults.arrived("leave_after"):
+            self._away = self.leave()
+            self._away_for = self.faults.leave_for
 
     def _killing(self, send: Send) -> Send:
         """A ``send`` that kills the process when the answer starts: the app has made (and,

@@ -6,6 +6,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 # Profile fields in the order the server sends them, with the value of an unset field.
 PROFILE_DEFAULTS: dict[str, Any] = {
     "email": "",
@@ -71,8 +75,27 @@ LEVELS_OF_EDUCATION = ("p", "m", "b", "a", "hs", "jhs", "el", "none", "other")
 GENDERS = ("m", "f", "o")
 MAX_LENGTH = {"username": 150, "first_name": 30, "last_name": 30, "email": 254, "name": 255}
 
-USERNAME = re.compile(r"^[\w.@+-]+$", re.ASCII)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+def is_username(value: str) -> bool:
+    """The server's username rule: Django's ``ASCIIUsernameValidator`` (the fork runs Django
+    1.11 on Python 2, where the model's validator is the ASCII one)."""
+    try:
+        _USERNAME(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def is_email(value: str) -> bool:
+    """The server's e-mail rule: Django's own ``validate_email``."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+_USERNAME = ASCIIUsernameValidator()
 _TRUE = {"true", "1", "yes", "on", "t", "y"}
 _FALSE = {"false", "0", "no", "off", "f", "n"}
 
@@ -165,13 +188,13 @@ def _clean_string(field: str, value: str, clean: dict[str, Any], fail: Any) -> N
     limit = MAX_LENGTH.get(field)
     if limit is not None and len(value) > limit:
         fail(field, f"Ensure this field has no more than {limit} characters.")
-    elif field == "username" and not USERNAME.match(value):
+    elif field == "username" and not is_username(value):
         fail(
             field,
             "Enter a valid username. This value may contain only letters, numbers, "
             "and @/./+/-/_ characters.",
         )
-    elif field in ("email", "lt_ilt_supervisor") and not EMAIL.match(value):
+    elif field in ("email", "lt_ilt_supervisor") and not is_email(value):
         fail(field, "Enter a valid email address.")
     elif (
         (field == "country" and not re.fullmatch(r"[A-Z]{2}", value))

@@ -8,6 +8,7 @@ each stay small in memory.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import random
@@ -19,6 +20,7 @@ from triboo_sandbox.fields import LEGACY_ROLE_SPELLING, PROFILE_DEFAULTS
 
 DEMO_ORG = "acme"
 OTHER_ORG = "globex"
+AWAY_ORG = "__away__"  # where the `leave_after` fault moves records: no client sees it
 STATUSES = ("Not Started", "In Progress", "Successful", "Unsuccessful")
 _FIRST = [
     "Jane",
@@ -204,6 +206,12 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def fold(identifier: str) -> str:
+    """A username or e-mail as the server compares it: ignoring case, as the default
+    collation of Open edX's MySQL database does (look-ups, filters, "already used")."""
+    return identifier.casefold()
+
+
 def iso(moment: dt.datetime | None) -> str | None:
     """ISO-8601 in UTC with ``Z``, microseconds only when they are not zero (as the server)."""
     if moment is None:
@@ -219,11 +227,11 @@ class Store:
         self.today = today or dt.datetime.now(dt.UTC).date()
         self.clients: dict[str, ApiClient] = {}
         self.users: dict[int, User] = {}
-        self.by_username: dict[str, int] = {}
-        self.by_email: dict[str, int] = {}
+        self.by_username: dict[str, int] = {}  # by fold(username)
+        self.by_email: dict[str, int] = {}  # by fold(email)
         self.courses: dict[str, Course] = {}
         self.enrollments: dict[int, dict[str, Enrollment]] = {}
-        self.allowed: dict[str, dict[str, bool]] = {}  # email -> course key -> auto_enroll
+        self.allowed: dict[str, dict[str, bool]] = {}  # fold(email) -> course key -> auto_enroll
         self._by_org: dict[str, list[User]] = {}  # in creation (id) order, for paging
         self._next_id = 1
         self._populate(users)
@@ -343,9 +351,9 @@ class Store:
         self._next_id += 1
         self.users[user.user_id] = user
         self._by_org.setdefault(org, []).append(user)
-        self.by_username[username] = user.user_id
-        self.by_email[email.lower()] = user.user_id
-        for key, auto in self.allowed.pop(email.lower(), {}).items():
+        self.by_username[fold(username)] = user.user_id
+        self.by_email[fold(email)] = user.user_id
+        for key, auto in self.allowed.pop(fold(email), {}).items():
             if auto:
                 self.enroll(user.user_id, key)
         return user
@@ -361,11 +369,9 @@ class Store:
         """A user of ``org`` by id, username or e-mail; users of other orgs are absent."""
         if user_id is None:
             index, value = (
-                (self.by_username, username)
-                if username is not None
-                else (self.by_email, (email or "").lower())
+                (self.by_username, username) if username is not None else (self.by_email, email)
             )
-            user_id = index.get(value or "")
+            user_id = index.get(fold(value or ""))
         user = self.users.get(user_id) if user_id is not None else None
         return user if user is not None and user.org == org else None
 
@@ -373,15 +379,45 @@ class Store:
         """The organisation's users in id order: the store's own list, not to be changed."""
         return self._by_org.get(org, [])
 
+    def move(self, user: User, org: str) -> None:
+        """Move ``user`` to ``org``, keeping each organisation's list in id order."""
+        self._by_org[user.org].remove(user)
+        user.org = org
+        members = self._by_org.setdefault(org, [])
+        members.insert(bisect.bisect(members, user.user_id, key=lambda u: u.user_id), user)
+
+    def leave(self) -> list[tuple[User | Course, str]]:
+        """Move each organisation's first user who is not a superuser, and its first course,
+        out of it (to ``AWAY_ORG``); return what moved, with where it was."""
+        moved: list[tuple[User | Course, str]] = []
+        for org in [o for o in self._by_org if o != AWAY_ORG]:
+            user = next((u for u in self._by_org[org] if not u.is_superuser), None)
+            if user is not None:
+                moved.append((user, org))
+                self.move(user, AWAY_ORG)
+            course = next((c for c in self.courses.values() if c.org == org), None)
+            if course is not None:
+                moved.append((course, org))
+                course.org = AWAY_ORG
+        return moved
+
+    def rejoin(self, moved: list[tuple[User | Course, str]]) -> None:
+        """Undo :meth:`leave`."""
+        for record, org in moved:
+            if isinstance(record, User):
+                self.move(record, org)
+            else:
+                record.org = org
+
     def rename(self, user: User, *, username: str | None = None, email: str | None = None) -> None:
         if username is not None:
-            del self.by_username[user.username]
+            del self.by_username[fold(user.username)]
             user.username = username
-            self.by_username[username] = user.user_id
+            self.by_username[fold(username)] = user.user_id
         if email is not None:
-            del self.by_email[user.email.lower()]
+            del self.by_email[fold(user.email)]
             user.email = email
-            self.by_email[email.lower()] = user.user_id
+            self.by_email[fold(email)] = user.user_id
 
     # -- enrollments ---------------------------------------------------------------------
 

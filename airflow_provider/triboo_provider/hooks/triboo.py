@@ -8,15 +8,15 @@ answers to the error tree of :mod:`triboo_provider.exceptions` and retries what 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from http import HTTPStatus
 from typing import Any, Literal, overload
-from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -45,11 +45,15 @@ from triboo_provider.exceptions import (
     TribooConflictError,
     TribooConnectionError,
     TribooError,
+    TribooInputError,
     TribooNotFoundError,
     TribooRateLimitError,
     TribooServerError,
     TribooValidationError,
 )
+from triboo_provider.http_rules import origin, retry_after_seconds, same_origin
+from triboo_provider.paging import consistent_pages
+from triboo_provider.params import as_list
 from triboo_provider.throttle import SERVER_LIMITS, RateLimitedTransport
 
 MAX_PAGE_SIZE = 1000
@@ -112,7 +116,17 @@ class TribooSettings:
         settings = cls(base_url.rstrip("/"), login, password, **values)
         if not 1 <= settings.page_size <= MAX_PAGE_SIZE:
             raise TribooError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+        # The client secret goes to the token URL: it must stay on the connection's host
+        # (a token_path such as "@other.example/token" would move it elsewhere).
+        if not settings.token_path.startswith("/") or not same_origin(
+            settings.token_url, settings.base_url
+        ):
+            raise TribooError("token_path must be a path on the connection's host, e.g. /oauth2/")
         return settings
+
+    @property
+    def token_url(self) -> str:
+        return self.base_url + self.token_path
 
     @property
     def limits(self) -> dict[str, int]:
@@ -155,6 +169,9 @@ class TribooHook(BaseHook):
         self.triboo_conn_id = triboo_conn_id
         self.requests_sent = 0
         self.sleep: Callable[[float], None] = time.sleep  # tests record waits instead
+        # The last answer received by each thread (the prefetch has its own): when the
+        # generated parser fails on it, its status and headers are still known.
+        self._received = threading.local()
 
     # -- clients --
 
@@ -174,7 +191,7 @@ class TribooHook(BaseHook):
                 "TLS certificate verification is OFF for connection %s", self.triboo_conn_id
             )
         auth = ClientCredentialsAuth(
-            settings.base_url + settings.token_path,
+            settings.token_url,
             settings.client_id,
             settings.client_secret,
             token_type=token_type,
@@ -191,7 +208,10 @@ class TribooHook(BaseHook):
             transport=transport,
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,
-            event_hooks={"request": [self._count], "response": [self._refuse_redirects]},
+            event_hooks={
+                "request": [self._count],
+                "response": [self._remember, self._refuse_redirects],
+            },
         )
         # The token field of AuthenticatedClient is unused: `auth` signs every request.
         client = AuthenticatedClient(base_url=settings.base_url, token="")
@@ -215,12 +235,20 @@ class TribooHook(BaseHook):
     def _count(self, request: httpx.Request) -> None:
         self.requests_sent += 1
 
+    def _remember(self, response: httpx.Response) -> None:
+        self._received.last = response
+
     @staticmethod
     def _refuse_redirects(response: httpx.Response) -> None:
         if response.is_redirect:
-            target = urlsplit(response.headers.get("location", "")).netloc or "the same host"
+            url = response.request.url
+            try:
+                location = url.join(response.headers.get("location", ""))
+            except httpx.InvalidURL:
+                location = url
+            target = "the same host" if same_origin(location, url) else location.netloc.decode()
             raise TribooAPIError(
-                response.request.url.path,
+                url.path,
                 response.status_code,
                 f"redirect to {target} refused (the token is never sent on a redirect)",
             )
@@ -245,7 +273,7 @@ class TribooHook(BaseHook):
         retrying = Retrying(
             retry=retry_if_exception(lambda e: _retryable(e, safe)),
             stop=stop_after_attempt(settings.max_retries + 1),
-            wait=lambda state: _wait(state, settings.retry_max_wait),
+            wait=lambda state: _wait(state, settings.retry_max_wait, self.log),
             before_sleep=lambda state: self.log.warning(
                 "Triboo %s: %s; retry %d of %d",
                 operation,
@@ -261,24 +289,27 @@ class TribooHook(BaseHook):
     def _attempt(
         self, operation: str, send: Callable[[], Response[Any]], expect: Sequence[int]
     ) -> Any:
+        self._received.last = None
         try:
             response = send()
         except TokenError as problem:
             raise _token_error(problem) from None
         except httpx.TransportError as problem:
+            # The request (with its URL, never a secret) is named; the token is in a header.
             raise TribooConnectionError(
                 f"Triboo {operation}: {type(problem).__name__}: {problem}"
-            ) from None
-        except (ValueError, KeyError, TypeError) as problem:
-            # An undocumented status (HTTPStatus raises) or a body that is not the documented
-            # JSON (an HTML error page, a truncated answer).
-            raise TribooServerError(
-                operation, 0, f"unreadable answer ({type(problem).__name__})"
-            ) from None
+            ) from problem
+        except (ValueError, KeyError, TypeError, AttributeError) as problem:
+            received: httpx.Response | None = getattr(self._received, "last", None)
+            if received is None:
+                raise  # not a problem with an answer: our own bug, never retried as one
+            # An answer arrived and the generated parser could not read it: an undocumented
+            # status (HTTPStatus raises), an HTML page, a truncated or reshaped JSON body.
+            raise _unreadable(operation, received, problem) from problem
         status = int(response.status_code)
         if status in expect:
             return response.parsed
-        raise _api_error(operation, status, response)
+        raise _api_error(operation, status, response.headers, response.parsed)
 
     # -- pagination --
 
@@ -286,43 +317,49 @@ class TribooHook(BaseHook):
         self,
         operation: str,
         fetch: Callable[[int, int], Response[Any]],
+        key: Callable[[Any], Hashable | None],
         page_size: int | None = None,
-    ) -> Iterator[Any]:
-        """Every page of a list route, at the largest page size, until ``num_pages``.
+    ) -> Iterator[list[Any]]:
+        """The items of every page of a list route, each once, at the largest page size.
 
-        Pages are requested by number; the server's ``next`` link only says whether
-        there is one, and must point at the connection's own host. While the caller
-        works on a page, the next one is already being fetched (one page ahead, so at
-        most two pages are in memory): the export's CPU work hides behind the server's.
+        Pages are requested by number (see :mod:`triboo_provider.paging` for what happens
+        when the list changes meanwhile); the server's ``next`` link only says whether there
+        is one, and must point at the connection's own host.
         """
         size = page_size or self.settings.page_size
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="triboo-prefetch") as pool:
-            pending: Future[Any] | None = pool.submit(
-                self._call, operation, partial(fetch, 1, size)
-            )
-            number = 1
-            while pending is not None:
-                page = pending.result()
-                link, pages = _field(page, "next"), int(_field(page, "num_pages"))
-                self._check_next(link)
-                pending = None
-                if link is not None and number < pages:
-                    number += 1
-                    pending = pool.submit(self._call, operation, partial(fetch, number, size))
-                yield page
+        return consistent_pages(
+            lambda number: self._call(operation, partial(fetch, number, size)),
+            key,
+            operation=operation,
+            check_next=self._check_next,
+            log=self.log,
+        )
 
     def _check_next(self, link: str | None) -> None:
-        if link and urlsplit(link).netloc != urlsplit(self.settings.base_url).netloc:
+        if not link:
+            return
+        base = httpx.URL(self.settings.base_url)
+        try:
+            target = base.join(link)
+        except httpx.InvalidURL:
+            target = None
+        if target is None or not same_origin(target, base):
+            shown = "an unreadable URL" if target is None else _host_port(target)
             raise TribooAPIError(
                 "pagination",
                 0,
-                f"next page link points to {urlsplit(link).netloc}, not the connection's host; "
-                "refusing to follow it",
+                f"next page link points to {shown}, not the connection's host "
+                f"{_host_port(base)}; refusing to follow it",
             )
 
     def _raw_pages(
-        self, operation: str, module: Any, page_size: int | None = None, **params: Any
-    ) -> Iterator[dict[str, Any]]:
+        self,
+        operation: str,
+        module: Any,
+        key: Callable[[Any], Hashable | None],
+        page_size: int | None = None,
+        **params: Any,
+    ) -> Iterator[list[dict[str, Any]]]:
         """:meth:`_pages` with 200 answers decoded as plain JSON, no models: the export path.
 
         Parsing a page into models costs about 2.5 times ``json.loads`` alone, and
@@ -346,7 +383,7 @@ class TribooHook(BaseHook):
                 parsed=parsed,
             )
 
-        return self._pages(operation, fetch, page_size)
+        return self._pages(operation, fetch, key, page_size)
 
     # -- domain methods --
 
@@ -369,17 +406,29 @@ class TribooHook(BaseHook):
         emails: Iterable[str] = (),
         user_ids: Iterable[int] = (),
     ) -> list[dict[str, Any]]:
-        """Existing users among the given identifiers, in batched filtered list calls."""
+        """Existing users among the given identifiers, each user once, in batched look-ups.
+
+        Each argument follows :func:`triboo_provider.params.as_list` (a bare string is
+        never read as characters). The server matches usernames and e-mails ignoring case
+        (MySQL's collation), so ``"Jane.Doe"`` finds ``jane.doe``: match the answers with
+        :func:`triboo_provider.identifiers.match_key`.
+        """
         found: list[dict[str, Any]] = []
+        seen: set[Hashable] = set()
         for name, values in (
-            ("user_id", [str(i) for i in user_ids]),
-            ("username", list(usernames)),
-            ("email", list(emails)),
+            ("user_id", _filter_values(user_ids, "user_ids")),
+            ("username", _filter_values(usernames, "usernames")),
+            ("email", _filter_values(emails, "emails")),
         ):
             for start in range(0, len(values), FILTER_BATCH):
                 chunk = ",".join(values[start : start + FILTER_BATCH])
-                for page in self._pages("listUsers", partial(self._users_page, name, chunk)):
-                    found.extend(_user(user) for user in page.results)
+                for users in self._pages(
+                    "listUsers", partial(self._users_page, name, chunk), _user_id
+                ):
+                    for user in users:
+                        if user.user_id not in seen:
+                            seen.add(user.user_id)
+                            found.append(_user(user))
         return found
 
     def _users_page(self, field: str, values: str, number: int, size: int) -> Response[Any]:
@@ -448,17 +497,22 @@ class TribooHook(BaseHook):
     def deactivate_users(
         self, *, user_ids: Sequence[int] = (), usernames: Sequence[str] = ()
     ) -> list[dict[str, Any]]:
-        """Deactivate in batches; one ``{"user_id", "username", "status"}`` per identifier."""
+        """Deactivate in batches; one ``{"user_id", "username", "status"}`` per identifier.
+
+        Both arguments follow :func:`triboo_provider.params.as_list`.
+        """
+        ids = _filter_values(user_ids, "user_ids")
+        names = _filter_values(usernames, "usernames")
         outcomes: list[dict[str, Any]] = []
-        for start in range(0, len(user_ids), FILTER_BATCH):
-            chunk = ",".join(str(i) for i in user_ids[start : start + FILTER_BATCH])
+        for start in range(0, len(ids), FILTER_BATCH):
+            chunk = ",".join(ids[start : start + FILTER_BATCH])
             results = self._call(
                 "deactivateUsersById",
                 partial(deactivate_users_by_id.sync_detailed, client=self.api, user_id=chunk),
             )
             outcomes.extend(r.to_dict() for r in results)
-        for start in range(0, len(usernames), FILTER_BATCH):
-            chunk = ",".join(usernames[start : start + FILTER_BATCH])
+        for start in range(0, len(names), FILTER_BATCH):
+            chunk = ",".join(names[start : start + FILTER_BATCH])
             results = self._call(
                 "deactivateUsersByUsername",
                 partial(
@@ -483,9 +537,11 @@ class TribooHook(BaseHook):
         ``endpoint="upstream"`` is the documented Open edX bulk enroll (JWT; e-mails or
         usernames; pre-enrolls unknown e-mails with ``auto_enroll``). ``"extended"`` is
         Triboo's own (Bearer; identifiers with ``@`` go as e-mails, the rest as usernames;
-        reports inactive users, cannot pre-enroll).
+        reports inactive users, cannot pre-enroll). ``identifiers`` and ``courses`` follow
+        :func:`triboo_provider.params.as_list`.
         """
-        joined = ",".join(courses)
+        identifiers = _filter_values(identifiers, "identifiers")
+        joined = ",".join(_filter_values(courses, "courses"))
         if endpoint == "upstream":
             body = models.BulkEnrollRequest(
                 action=action,
@@ -530,18 +586,16 @@ class TribooHook(BaseHook):
         return outcomes
 
     def iter_courses(self) -> Iterator[dict[str, Any]]:
-        for page in self._raw_pages("listCourses", list_courses):
-            yield from page["results"]
+        """Every course of the catalogue once, as plain JSON."""
+        for courses in self._raw_pages("listCourses", list_courses, _json_key("id")):
+            yield from courses
 
     def iter_user_progress(self, page_size: int | None = None) -> Iterator[dict[str, Any]]:
-        """Every user progress report of the organisation, page by page, as plain JSON."""
-        for page in self._raw_pages(
-            "listUserProgressReports", list_user_progress_reports, page_size
+        """Every user progress report of the organisation once, page by page, as plain JSON."""
+        for reports in self._raw_pages(
+            "listUserProgressReports", list_user_progress_reports, _json_key("user_id"), page_size
         ):
-            self.log.info(
-                "user progress report: page %s of %s", page["current_page"], page["num_pages"]
-            )
-            yield from page["results"]
+            yield from reports
 
     def course_progress(
         self, course_id: str, start: dt.date | None = None, end: dt.date | None = None
@@ -564,11 +618,44 @@ def _user(user: models.User) -> dict[str, Any]:
     return user.to_dict()
 
 
-def _field(page: Any, name: str) -> Any:
-    """A page field from plain JSON or from a model (which renames ``next`` to ``next_``)."""
-    if isinstance(page, dict):
-        return page[name]
-    return getattr(page, name + "_" if name == "next" else name)
+def _user_id(user: models.User) -> Hashable:
+    return user.user_id
+
+
+def _json_key(name: str) -> Callable[[dict[str, Any]], Hashable | None]:
+    def key(item: dict[str, Any]) -> Hashable | None:
+        value = item.get(name)
+        return value if isinstance(value, Hashable) else None
+
+    return key
+
+
+def _filter_values(values: Any, name: str) -> list[str]:
+    """Identifiers for one comma-separated parameter, by the list rule.
+
+    :raises TribooInputError: ``values`` is no list, or an item is blank or holds a comma
+        (the server would read it as two).
+    """
+    items = [str(v).strip() for v in as_list(values, name)]
+    bad = [
+        f"{name} item {n}: blank or holds a comma"
+        for n, v in enumerate(items, 1)
+        if not v or "," in v
+    ]
+    if name == "user_ids":
+        bad += [
+            f"user_ids item {n}: not a positive integer"
+            for n, v in enumerate(items, 1)
+            if v and not (v.isascii() and v.isdigit() and int(v) > 0)
+        ]
+    if bad:
+        raise TribooInputError(bad)
+    return items
+
+
+def _host_port(url: httpx.URL) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}"
 
 
 def _enrollment_outcome(row: dict[str, Any], action: str) -> str:  # noqa: PLR0911 - a table
@@ -599,21 +686,49 @@ def _detail(parsed: Any) -> str:
     return ""
 
 
-def _api_error(operation: str, status: int, response: Response[Any]) -> TribooAPIError:
-    parsed = response.parsed
-    detail = _detail(parsed)
+def _api_error(
+    operation: str, status: int, headers: Mapping[str, str], parsed: Any, detail: str = ""
+) -> TribooAPIError:
+    """The typed error for an unexpected ``status``, whatever its body said (or failed to)."""
+    detail = detail or _detail(parsed)
     if status == 429:
-        try:
-            wait = float(response.headers.get("Retry-After", "1"))
-        except ValueError:
-            wait = 1.0
-        return TribooRateLimitError(operation, status, detail, retry_after=wait)
+        header = headers.get("Retry-After")
+        return TribooRateLimitError(
+            operation,
+            status,
+            detail,
+            retry_after=retry_after_seconds(header),
+            retry_after_header=header,
+        )
     if status == 400:
         fields = getattr(parsed, "additional_properties", {}) if parsed is not None else {}
         errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
         return TribooValidationError(operation, status, detail, errors)
     kind = _ERRORS.get(status, TribooServerError if status >= 500 else TribooAPIError)
     return kind(operation, status, detail)
+
+
+def _unreadable(operation: str, answer: httpx.Response, problem: Exception) -> TribooAPIError:
+    """An answer the generated parser could not read, typed by its own status.
+
+    A 2xx that cannot be read is a server fault (retried on safe calls); any other status
+    keeps its meaning (a 404 HTML page is a not-found, never retried), with a short reason.
+    """
+    status = answer.status_code
+    kind = answer.headers.get("content-type", "").split(";")[0].strip() or "untyped"
+    if status not in HTTPStatus._value2member_map_:
+        reason = "a status HTTP does not define"
+    elif isinstance(problem, KeyError | TypeError | AttributeError):
+        reason = "JSON of an unexpected shape"
+    elif not answer.content:
+        reason = "an empty body"
+    elif "json" in kind:
+        reason = "JSON that cannot be decoded"
+    else:
+        reason = f"a {kind} body, not JSON"
+    if 200 <= status < 300:
+        return TribooServerError(operation, status, f"unreadable answer: {reason}")
+    return _api_error(operation, status, answer.headers, None, f"unreadable answer: {reason}")
 
 
 def _token_error(problem: TokenError) -> TribooAPIError:
@@ -637,9 +752,17 @@ def _backoff(attempt: int, cap: float) -> float:
     return random.uniform(0, min(cap, 2.0**attempt))  # noqa: S311 - jitter, not security
 
 
-def _wait(state: RetryCallState, cap: float) -> float:
+def _wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
     problem = state.outcome.exception() if state.outcome else None
     if isinstance(problem, TribooRateLimitError):
-        # The server's word, not capped: retrying sooner only earns another 429.
-        return problem.retry_after + random.uniform(0, 0.5)  # noqa: S311
+        if problem.retry_after is not None:
+            # The server's word, not capped: retrying sooner only earns another 429.
+            return problem.retry_after + random.uniform(0, 0.5)  # noqa: S311
+        if problem.retry_after_header is not None:
+            log.warning(
+                "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; "
+                "backing off instead",
+                problem.operation,
+                problem.retry_after_header[:64],
+            )
     return _backoff(state.attempt_number, cap)

@@ -10,17 +10,22 @@ from typing import Any
 from airflow.sdk import Context
 
 from triboo_provider.operators.base import TribooBaseOperator
+from triboo_provider.params import as_list
 
 ENDPOINTS = ("upstream", "extended")
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9@.+_-]+$")
 _COURSE_KEY = re.compile(r"^[^,\s]+$")
 
 
-def batches(items: Sequence[Any], size: int = 100) -> list[list[Any]]:
-    """Split identifiers for dynamic task mapping (``expand(identifiers=batches(...))``)."""
-    if size < 1:
-        raise ValueError("size must be positive")
-    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+def batches(items: Any, size: int = 100) -> list[list[Any]]:
+    """Split identifiers for dynamic task mapping (``expand(identifiers=batches(...))``).
+
+    ``items`` follows :func:`triboo_provider.params.as_list` (a string is split on commas
+    and newlines, never into characters).
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size must be a positive integer, not {size!r}")
+    values = as_list(items, "items")
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 class TribooBulkEnrollOperator(TribooBaseOperator):
@@ -69,13 +74,14 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.identifiers import identifier_problem
 
-        identifiers = [str(i).strip() for i in _as_list(self.identifiers)]
-        courses = [str(c).strip() for c in _as_list(self.courses)]
+        identifiers = [str(i).strip() for i in as_list(self.identifiers, "identifiers")]
+        courses = [str(c).strip() for c in as_list(self.courses, "courses")]
         problems = [
-            f"identifiers item {n}: {v!r} is not an e-mail or username"
+            f"identifiers item {n}: {v!r} is {identifier_problem(v)}"
             for n, v in enumerate(identifiers, 1)
-            if not _IDENTIFIER.match(v)
+            if identifier_problem(v)
         ]
         problems += [
             f"courses item {n}: {v!r} is not a course key"
@@ -112,11 +118,3 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
             dict(counts),
         )
         return {"pairs": len(identifiers) * len(courses), **dict(counts)}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in re.split(r"[,\n]", value) if v.strip()]
-    return list(value)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import Asset, Context
 
 from triboo_provider.operators.base import TribooBaseOperator
 
+if TYPE_CHECKING:
+    from triboo_provider.identifiers import Kind
+
 FORMATS = ("parquet", "csv", "jsonl")
+# The user progress export's filter parameters and the identifier each names.
+_FILTERS: tuple[tuple[Kind, str], ...] = (
+    ("user_id", "user_ids"),
+    ("username", "usernames"),
+    ("email", "emails"),
+)
 
 
 def _outlets(kwargs: dict[str, Any], *paths: str | None) -> None:
@@ -84,19 +93,42 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
         self.usernames = usernames
         self.emails = emails
 
-    def _wanted(self, reports: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        ids = {int(i) for i in self.user_ids or ()}
-        names = set(self.usernames or ())
-        emails = {str(e).lower() for e in self.emails or ()}
-        if not (ids or names or emails):
+    def _filters(self) -> dict[Kind, set[Any]]:
+        """The filters' match keys, checked by the list and identifier rules.
+
+        :raises TribooInputError: a filter is not a list, or an item is not an id, a
+            username or an e-mail (before any call).
+        """
+        from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.identifiers import email_problem, match_key, username_problem
+        from triboo_provider.params import as_list
+
+        checks = {"user_id": _id_problem, "username": username_problem, "email": email_problem}
+        filters: dict[Kind, set[Any]] = {}
+        problems: list[str] = []
+        for kind, name in _FILTERS:
+            check = checks[kind]
+            values = [str(v).strip() for v in as_list(getattr(self, name), name)]
+            problems += [
+                f"{name} item {n}: {v!r} is {check(v)}" for n, v in enumerate(values, 1) if check(v)
+            ]
+            filters[kind] = {match_key(kind, v) for v in values}
+        if problems:
+            raise TribooInputError(problems)
+        return filters
+
+    @staticmethod
+    def _wanted(
+        reports: Iterable[dict[str, Any]], filters: dict[Kind, set[Any]]
+    ) -> Iterator[dict[str, Any]]:
+        """The reports a filter names (ids exactly, usernames and e-mails ignoring case)."""
+        from triboo_provider.identifiers import match_key
+
+        if not any(filters.values()):
             yield from reports
             return
         for report in reports:
-            if (
-                report.get("user_id") in ids
-                or report.get("username") in names
-                or str(report.get("email") or "").lower() in emails
-            ):
+            if any(match_key(kind, report.get(kind)) in keys for kind, keys in filters.items()):
                 yield report
 
     def execute(self, context: Context) -> dict[str, Any]:
@@ -105,6 +137,7 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
         from triboo_provider import tables
         from triboo_provider.writers import atomic_table
 
+        filters = self._filters()
         users = 0
         with ExitStack() as stack:
             main = stack.enter_context(
@@ -115,7 +148,7 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
                 badges = stack.enter_context(
                     atomic_table(_path(self.badges_path), self.format, tables.BADGES)
                 )
-            for report in self._wanted(self.hook.iter_user_progress()):
+            for report in self._wanted(self.hook.iter_user_progress(), filters):
                 users += 1
                 main.write(tables.user_progress_rows([report]))
                 if badges is not None:
@@ -198,6 +231,12 @@ class TribooExportCourseProgressOperator(TribooBaseOperator):
             "course_id": self.course_id,
             "format": self.format,
         }
+
+
+def _id_problem(value: str) -> str | None:
+    from triboo_provider.identifiers import match_key
+
+    return None if match_key("user_id", value) else "not a positive integer"
 
 
 def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:

@@ -4,36 +4,48 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from airflow.sdk import Context
 
 from triboo_provider.operators.base import TribooBaseOperator
+
+if TYPE_CHECKING:
+    from triboo_provider.identifiers import Kind
 
 IF_EXISTS = ("skip", "update", "fail")
 LOOKUP_KEYS = ("username", "user_id", "email")
 
 
 def _rows(users: Any, users_path: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    from triboo_provider.exceptions import TribooInputError
     from triboo_provider.inputs import load_rows
+    from triboo_provider.params import as_list
 
     if (users is None) == (users_path is None):
-        raise ValueError(
-            "give exactly one of users (a list of dicts) or users_path (a CSV/JSONL file)"
+        raise TribooInputError(
+            ["give exactly one of users (a list of dicts) or users_path (a CSV/JSONL file)"]
         )
-    return load_rows(users if users is not None else users_path)
+    if users is not None:
+        return load_rows(as_list(users, "users"))
+    return load_rows(users_path)
 
 
 def _changes(
     wanted: dict[str, Any], current: dict[str, Any], key: str | None = None
 ) -> dict[str, Any]:
-    """Only the fields that differ: resending an unchanged username or e-mail is a 409."""
+    """Only the fields that differ: resending an unchanged username or e-mail is a 409.
+
+    Usernames and e-mails are compared ignoring case, as the server's "already used" check
+    does: a change of case alone cannot be sent (it would be a 409), so it is no change.
+    """
     return {
         name: value
         for name, value in wanted.items()
         if name != key
         and current.get(name) != value
-        and not (name == "email" and str(current.get("email", "")).lower() == str(value).lower())
+        and not (name == "username" and _same("username", current.get(name), value))
+        and not (name == "email" and _same("email", current.get(name), value))
     }
 
 
@@ -103,10 +115,11 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             )
         # Created users' ids in one batched look-up (the create call answers no user_id).
         created = [r["username"] for r in results if r["outcome"] == "created"]
-        ids = {u["username"]: int(u["user_id"]) for u in self.hook.find_users(usernames=created)}
+        ids = _index(self.hook.find_users(usernames=created), ("username",))
         for result in results:
             if result["outcome"] == "created":
-                result["user_id"] = ids.get(result["username"])
+                user = _match_one(ids, "username", result["username"])
+                result["user_id"] = int(user["user_id"]) if user else None
         counts = Counter(result["outcome"] for result in results)
         self.log.info("users: %s", dict(counts))
         if self.results_path:
@@ -117,18 +130,14 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             "results_path": self.results_path,
         }
 
-    def _existing(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    def _existing(self, rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
         found = self.hook.find_users(
             usernames=[r["username"] for r in rows], emails=[r["email"] for r in rows]
         )
-        index: dict[str, dict[str, Any]] = {}
-        for user in found:
-            index[f"u:{user['username']}"] = user
-            index[f"e:{str(user['email']).lower()}"] = user
-        return index
+        return _index(found, ("username", "email"))
 
     def _one(
-        self, row: dict[str, Any], existing: dict[str, dict[str, Any]]
+        self, row: dict[str, Any], existing: dict[Any, dict[str, Any]]
     ) -> tuple[str, int | None]:
         from triboo_provider.exceptions import TribooConflictError
 
@@ -151,8 +160,27 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         return "skipped", int(current["user_id"])
 
 
-def _match(row: dict[str, Any], existing: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    return existing.get(f"u:{row['username']}") or existing.get(f"e:{row['email'].lower()}")
+def _same(kind: Kind, first: Any, second: Any) -> bool:
+    from triboo_provider.identifiers import match_key
+
+    return match_key(kind, first) == match_key(kind, second)
+
+
+def _index(users: list[dict[str, Any]], kinds: tuple[Kind, ...]) -> dict[Any, dict[str, Any]]:
+    """Users by ``(kind, match_key)``: the one matching rule (case-insensitive names)."""
+    from triboo_provider.identifiers import match_key
+
+    return {(kind, match_key(kind, user.get(kind))): user for user in users for kind in kinds}
+
+
+def _match(row: dict[str, Any], existing: dict[Any, dict[str, Any]]) -> dict[str, Any] | None:
+    from triboo_provider.identifiers import match_key
+
+    for kind in ("username", "email"):
+        user = existing.get((kind, match_key(kind, row[kind])))
+        if user is not None:
+            return user
+    return None
 
 
 class TribooUpdateUsersOperator(TribooBaseOperator):
@@ -196,11 +224,12 @@ class TribooUpdateUsersOperator(TribooBaseOperator):
             raise TribooInputError(checked.problems)
         keys = [row[self.by] for row in checked.rows]
         lookup = {"user_id": "user_ids", "username": "usernames", "email": "emails"}[self.by]
-        current = {_norm(self.by, u[self.by]): u for u in self.hook.find_users(**{lookup: keys})}
+        by = cast("Kind", self.by)
+        current = _index(self.hook.find_users(**{lookup: keys}), (by,))
         counts: Counter[str] = Counter()
         missing = []
         for label, row in zip(labels, checked.rows, strict=True):
-            user = current.get(_norm(self.by, row[self.by]))
+            user = _match_one(current, by, row[by])
             if user is None:
                 counts["not_found"] += 1
                 missing.append(label)
@@ -225,8 +254,10 @@ class TribooUpdateUsersOperator(TribooBaseOperator):
         }
 
 
-def _norm(by: str, value: Any) -> str:
-    return str(value).lower() if by == "email" else str(value)
+def _match_one(index: dict[Any, dict[str, Any]], kind: Kind, value: Any) -> dict[str, Any] | None:
+    from triboo_provider.identifiers import match_key
+
+    return index.get((kind, match_key(kind, value)))
 
 
 class TribooDeactivateUsersOperator(TribooBaseOperator):
@@ -258,18 +289,20 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider.exceptions import TribooInputError
-        from triboo_provider.validation import USERNAME
+        from triboo_provider.identifiers import match_key, username_problem
+        from triboo_provider.params import as_list
 
-        ids, names = list(self.user_ids or ()), list(self.usernames or ())
+        ids = as_list(self.user_ids, "user_ids")
+        names = [str(v).strip() for v in as_list(self.usernames, "usernames")]
         problems = [
             f"user_ids item {i}: {v!r} is not a positive integer"
             for i, v in enumerate(ids, 1)
-            if not str(v).isdigit() or int(v) < 1
+            if isinstance(v, bool) or not match_key("user_id", v)
         ]
         problems += [
-            f"usernames item {i}: {v!r} is not a username"
+            f"usernames item {i}: {v!r} is {username_problem(v)}"
             for i, v in enumerate(names, 1)
-            if not isinstance(v, str) or not USERNAME.match(v)
+            if username_problem(v)
         ]
         if not ids and not names:
             problems.append(
@@ -277,7 +310,7 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
             )
         if problems:
             raise TribooInputError(problems)
-        outcomes = self.hook.deactivate_users(user_ids=[int(v) for v in ids], usernames=names)
+        outcomes = self.hook.deactivate_users(user_ids=[int(str(v)) for v in ids], usernames=names)
         counts = Counter(str(o["status"]) for o in outcomes)
         self.log.info("deactivation: %s", dict(counts))
         if self.fail_on_missing and counts.get("user_not_found"):
