@@ -15,8 +15,9 @@ no list-valued parameter is ever iterated as given. :func:`as_list` reads it by 
   dropped (``"45"``, ``"a, b"``, ``"a\\nb"``).
 - A number (a native template rendering ``45``): a list of that one item.
 
-Anything else (a mapping, bytes, a boolean, a string that opens a list it does not close)
-is refused with :class:`~triboo_provider.exceptions.TribooInputError` naming the parameter.
+Anything else (a mapping, bytes, a boolean, a string that opens a list it does not close,
+a template that was not rendered) is refused with
+:class:`~triboo_provider.exceptions.TribooInputError` naming the parameter.
 The items are then checked by the caller (an id, a username, an e-mail, a course key).
 Pure Python, no Airflow at import time.
 """
@@ -32,6 +33,9 @@ from typing import Any
 from triboo_provider.exceptions import TribooInputError
 
 _SEPARATORS = re.compile(r"[,\r\n]")
+# Jinja delimiters written with a space inside, as templates are: no id, username, e-mail
+# or course key holds a space, so a value with one is a template nobody rendered.
+_TEMPLATE = re.compile(r"\{\{\s|\s\}\}|\{%\s|\s%\}")
 
 
 def as_list(value: Any, name: str) -> list[Any]:
@@ -45,13 +49,10 @@ def as_list(value: Any, name: str) -> list[Any]:
 def _problem(value: Any) -> str | None:
     """Why ``value`` cannot be read as a list, or None."""
     if isinstance(value, str):
-        text = value.strip()
-        if text.startswith(("[", "(")) and _literal(text) is None:
-            return f"{_shown(text)} opens a list but is neither a JSON list nor a Python literal"
-        return f"{_shown(text)} is a mapping, not a list" if text.startswith("{") else None
+        return _text_problem(value.strip())
     refused = {
         bool: f"{value!r} is not a list (a list, a JSON list or comma-separated items)",
-        bytes: "bytes are not a list; decode them first",
+        bytes | bytearray | memoryview: "bytes are not a list; decode them first",
         Mapping: "a mapping is not a list; give its values as a list",
     }
     for kind, problem in refused.items():
@@ -60,6 +61,16 @@ def _problem(value: Any) -> str | None:
     if value is None or isinstance(value, int | float) or _iterable(value):
         return None
     return f"a {type(value).__name__} is not a list"
+
+
+def _text_problem(text: str) -> str | None:
+    if _TEMPLATE.search(text):
+        return f"{_shown(text)} is a template that was not rendered"
+    if text.startswith(("[", "(")) and _literal(text) is None:
+        return f"{_shown(text)} opens a list but is neither a JSON list nor a Python literal"
+    if text.startswith("{") and isinstance(_parsed(text), dict):
+        return f"{_shown(text)} is a mapping, not a list"
+    return None
 
 
 def _items(value: Any) -> list[Any]:
@@ -77,14 +88,20 @@ def _items(value: Any) -> list[Any]:
 
 def _literal(text: str) -> list[Any] | tuple[Any, ...] | None:
     """A JSON array or a Python list/tuple literal, or None."""
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        try:
-            parsed = ast.literal_eval(text)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return None
+    parsed = _parsed(text)
     return parsed if isinstance(parsed, list | tuple) else None
+
+
+def _parsed(text: str) -> Any:
+    """``text`` read as JSON, else as a Python literal; None when it is neither."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 def _iterable(value: Any) -> bool:

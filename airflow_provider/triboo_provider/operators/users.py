@@ -26,9 +26,13 @@ def _rows(users: Any, users_path: Any) -> tuple[list[dict[str, Any]], list[str]]
         raise TribooInputError(
             ["give exactly one of users (a list of dicts) or users_path (a CSV/JSONL file)"]
         )
-    if users is not None:
-        return load_rows(as_list(users, "users"))
-    return load_rows(users_path)
+    if users is None:
+        return load_rows(users_path)
+    if isinstance(users, str) and not users.strip().startswith(("[", "(")):
+        raise TribooInputError(
+            ["users: a string must be a JSON list of objects; give a file as users_path"]
+        )
+    return load_rows(as_list(users, "users"))
 
 
 def _changes(
