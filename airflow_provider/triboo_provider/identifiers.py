@@ -52,7 +52,7 @@ def username_problem(value: str) -> str | None:
     """
     if len(value) > USERNAME_MAX_LENGTH:
         return f"{len(value)} characters long, at most {USERNAME_MAX_LENGTH} allowed"
-    if not USERNAME.match(value):
+    if not USERNAME.fullmatch(value):
         return "not a username (letters, digits and @.+-_ only)"
     return None
 

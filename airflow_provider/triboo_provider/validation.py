@@ -16,7 +16,6 @@ from typing import Any
 from triboo_provider.identifiers import (
     USERNAME,
     email_problem,
-    is_django_email,
     match_key,
     username_problem,
 )
@@ -203,10 +202,8 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
         return f"{len(text)} characters, at most {MAX_LENGTH[name]} allowed"
     elif name == "username" and username_problem(text):
         return f"{text!r} may contain only letters, digits and @.+-_"
-    elif name == "email" and email_problem(text):
+    elif name in ("email", "lt_ilt_supervisor") and email_problem(text):
         return f"{text!r} is {email_problem(text)}"
-    elif name == "lt_ilt_supervisor" and not is_django_email(text):
-        return f"{text!r} is not an e-mail address"
     elif name == "country" and not COUNTRY.match(text):
         return f"{text!r} is not an ISO 3166 alpha-2 code such as FR"
     clean[name] = text
