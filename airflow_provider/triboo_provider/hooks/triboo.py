@@ -309,6 +309,9 @@ class TribooHook(BaseHook):
         status = int(response.status_code)
         if status in expect:
             return response.parsed
+        if response.parsed is None and self._received.last is not None:
+            # A status the spec does not document for this operation: read the body here.
+            raise _undocumented(operation, self._received.last)
         raise _api_error(operation, status, response.headers, response.parsed)
 
     # -- pagination --
@@ -491,7 +494,10 @@ class TribooHook(BaseHook):
         def send() -> Response[Any]:
             return module.sync_detailed(key, client=self.api, body=body)  # type: ignore[no-any-return]
 
-        updated: dict[str, Any] = self._call("partialUpdateUser", send).to_dict()
+        operation = (
+            "partialUpdateUser" + {"id": "", "username": "ByUsername", "email": "ByEmail"}[by]
+        )
+        updated: dict[str, Any] = self._call(operation, send).to_dict()
         return updated
 
     def deactivate_users(
@@ -680,7 +686,7 @@ def _enrollment_outcome(row: dict[str, Any], action: str) -> str:  # noqa: PLR09
 def _detail(parsed: Any) -> str:
     """The server's short reason, from either error generation; never a body dump."""
     for name in ("detail", "status", "error", "error_code", "api_error_message"):
-        value = getattr(parsed, name, None)
+        value = parsed.get(name) if isinstance(parsed, dict) else getattr(parsed, name, None)
         if isinstance(value, str) and value:
             return value[:200]
     return ""
@@ -701,7 +707,9 @@ def _api_error(
             retry_after_header=header,
         )
     if status == 400:
-        fields = getattr(parsed, "additional_properties", {}) if parsed is not None else {}
+        fields = (
+            parsed if isinstance(parsed, dict) else getattr(parsed, "additional_properties", {})
+        )
         errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
         return TribooValidationError(operation, status, detail, errors)
     kind = _ERRORS.get(status, TribooServerError if status >= 500 else TribooAPIError)
@@ -715,20 +723,37 @@ def _unreadable(operation: str, answer: httpx.Response, problem: Exception) -> T
     keeps its meaning (a 404 HTML page is a not-found, never retried), with a short reason.
     """
     status = answer.status_code
-    kind = answer.headers.get("content-type", "").split(";")[0].strip() or "untyped"
     if status not in HTTPStatus._value2member_map_:
         reason = "a status HTTP does not define"
     elif isinstance(problem, KeyError | TypeError | AttributeError):
         reason = "JSON of an unexpected shape"
-    elif not answer.content:
-        reason = "an empty body"
-    elif "json" in kind:
-        reason = "JSON that cannot be decoded"
     else:
-        reason = f"a {kind} body, not JSON"
+        reason = _body_kind(answer)
     if 200 <= status < 300:
         return TribooServerError(operation, status, f"unreadable answer: {reason}")
     return _api_error(operation, status, answer.headers, None, f"unreadable answer: {reason}")
+
+
+def _undocumented(operation: str, answer: httpx.Response) -> TribooAPIError:
+    """The error for a status the spec does not document for ``operation``: the body is
+    read as plain JSON for its reason and field errors, or named by its kind."""
+    try:
+        body = orjson.loads(answer.content)
+    except orjson.JSONDecodeError:
+        body = None
+    if isinstance(body, dict):
+        return _api_error(operation, answer.status_code, answer.headers, body)
+    reason = _body_kind(answer) if body is None else "JSON of an unexpected shape"
+    return _api_error(
+        operation, answer.status_code, answer.headers, None, f"unreadable answer: {reason}"
+    )
+
+
+def _body_kind(answer: httpx.Response) -> str:
+    kind = answer.headers.get("content-type", "").split(";")[0].strip() or "untyped"
+    if not answer.content:
+        return "an empty body"
+    return "JSON that cannot be decoded" if "json" in kind else f"a {kind} body, not JSON"
 
 
 def _token_error(problem: TokenError) -> TribooAPIError:
