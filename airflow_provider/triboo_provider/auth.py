@@ -21,11 +21,15 @@ REFRESHABLE = frozenset({"token_expired", "token_nonexistent"})
 
 
 class TokenError(Exception):
-    """The token endpoint refused or failed; carries no secret."""
+    """The token endpoint refused or failed; carries no secret.
 
-    def __init__(self, status_code: int, error: str) -> None:
+    ``retry_after`` is the answer's ``Retry-After`` header as received (or None).
+    """
+
+    def __init__(self, status_code: int, error: str, retry_after: str | None = None) -> None:
         self.status_code = status_code
         self.error = error
+        self.retry_after = retry_after
         super().__init__(f"token request failed with HTTP {status_code}: {error}")
 
 
@@ -99,7 +103,11 @@ class ClientCredentialsAuth(httpx.Auth):
             body = {}
         if response.status_code != 200 or not isinstance(body.get("access_token"), str):
             error = body.get("error") if isinstance(body, dict) else None
-            raise TokenError(response.status_code, str(error or "no access token in the answer"))
+            raise TokenError(
+                response.status_code,
+                str(error or "no access token in the answer"),
+                response.headers.get("Retry-After"),
+            )
         token: str = body["access_token"]
         if self._on_token is not None:
             self._on_token(token)

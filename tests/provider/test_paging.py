@@ -171,7 +171,9 @@ def serve(server: HTTPServer, path: str, changing: ChangingList) -> None:
         page["previous"] = None
         page["current_page"] = int(request.args["page"])
         page["start"] = 0
-        page["next"] = page["next"] and server.url_for(path) + f"?page={page['current_page'] + 1}"
+        # The server builds its links from the Host header, as Django does.
+        following = f"{request.host_url.rstrip('/')}{path}?page={page['current_page'] + 1}"
+        page["next"] = page["next"] and following
         page["results"] = [record(key, item["id"]) for item in page["results"]]
         return Response(json.dumps(page), 200, content_type="application/json")
 

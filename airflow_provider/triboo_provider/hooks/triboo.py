@@ -757,13 +757,16 @@ def _body_kind(answer: httpx.Response) -> str:
 
 
 def _token_error(problem: TokenError) -> TribooAPIError:
-    if problem.status_code in (400, 401):
-        return TribooAuthError("getAccessToken", problem.status_code, problem.error)
-    if problem.status_code == 403:  # the per-IP token throttle answers an HTML 403
+    """The error for a refused token request, typed like any other answer by its status."""
+    status = problem.status_code
+    if status in (400, 401):
+        return TribooAuthError("getAccessToken", status, problem.error)
+    if status == 403:  # the per-IP token throttle answers an HTML 403
         return TribooRateLimitError(
             "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
         )
-    return TribooServerError("getAccessToken", problem.status_code, problem.error)
+    headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
+    return _api_error("getAccessToken", status, headers, None, problem.error)
 
 
 def _retryable(problem: BaseException, safe: bool) -> bool:
