@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import triboo_provider.hooks.triboo as hook_module
 from pytest_httpserver import HTTPServer
+from triboo_client.api.users import list_users
 from triboo_provider.exceptions import (
     TribooAPIError,
     TribooAuthError,
@@ -182,7 +182,7 @@ def test_our_own_bug_is_raised_as_itself_once(
         calls.append(1)
         raise bug("a bug in the request's construction")
 
-    monkeypatch.setattr(hook_module.list_users, "sync_detailed", broken)
+    monkeypatch.setattr(list_users, "sync_detailed", broken)
     hook = TribooHook()
     try:
         with pytest.raises(bug, match="a bug in the request"):
