@@ -81,15 +81,16 @@ class Faults:
         """Let ``kill_after`` end the process with ``kill`` (the CLI passes a SIGKILL)."""
         self._kill = kill
 
-    def arrived(self, counter: str) -> bool:
-        """Count one request down towards ``counter`` (``kill_after``, ``expire_after``);
-        True for the request it was counting to."""
+    def arrived(self, counter: str, *, fault: bool = True) -> bool:
+        """Count one request down towards ``counter`` (``kill_after``, ``expire_after``,
+        ``leave_after``); True for the request it was counting to, which counts as an
+        injected fault unless ``fault`` is False (a change of data, not of the transport)."""
         remaining: int = getattr(self, counter)
         if remaining <= 0:
             return False
         setattr(self, counter, remaining - 1)
         if remaining == 1:
-            self.injected += 1
+            self.injected += fault
             return True
         return False
 
@@ -194,7 +195,7 @@ class FaultMiddleware:
             if self._away_for == 0:
                 self.rejoin(self._away)
                 self._away = None
-        if self.faults.arrived("leave_after"):
+        if self.faults.arrived("leave_after", fault=False):
             self._away = self.leave()
             self._away_for = self.faults.leave_for
 

@@ -27,8 +27,17 @@ class UserWritable:
     """
 
     username: str | Unset = UNSET
-    """ Letters, digits and `@.+-_`, at most 150 characters. """
+    """ Letters, digits and `@.+-_`, at most 150 characters: Django's
+    `ASCIIUsernameValidator`, the model validator of the Django 1.11 / Python 2
+    server. Compared ignoring case.
+     """
     email: str | Unset = UNSET
+    """ What Django's `EmailValidator` accepts (Django 1.11 to 4.2): a dot-atom or quoted
+    local part (`sean.o'brien`, `jane+lms`), a domain whose top label has 2 to 63
+    letters, digits or hyphens, an IDN domain (through punycode), `localhost` or an
+    IP literal. Compared ignoring case. An address holding a comma or a space (a
+    quoted local part) is stored, but cannot be used in the comma-separated filters.
+     """
     first_name: str | Unset = UNSET
     last_name: str | Unset = UNSET
     name: str | Unset = UNSET
