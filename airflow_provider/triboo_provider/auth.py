@@ -101,23 +101,44 @@ class ClientCredentialsAuth(httpx.Auth):
             body = json.loads(response.content) if response.content else {}
         except ValueError:
             body = {}
-        if response.status_code != 200 or not isinstance(body.get("access_token"), str):
+        token_value = body.get("access_token") if isinstance(body, dict) else None
+        if response.status_code != 200 or not _usable(token_value):
             error = body.get("error") if isinstance(body, dict) else None
             raise TokenError(
                 response.status_code,
-                str(error or "no access token in the answer"),
+                str(error or "no usable access token in the answer")[:100],
                 response.headers.get("Retry-After"),
             )
         token: str = body["access_token"]
         if self._on_token is not None:
             self._on_token(token)
-        lifetime = float(body.get("expires_in") or 3600)
+        lifetime = _seconds(body.get("expires_in"), default=3600.0)
         with self._lock:
             self._token = token
             # Refresh a little early: a tenth of the lifetime, at most five minutes.
             self._refresh_at = self._clock() + lifetime - min(300.0, lifetime / 10)
             self.tokens_fetched += 1
         return token
+
+
+def _seconds(value: object, *, default: float) -> float:
+    """A positive number of seconds from a JSON value, else ``default``."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return seconds if 0 < seconds < float("inf") else default
+
+
+def _usable(token: object) -> bool:
+    """A token that can go in a header: non-empty printable ASCII with no whitespace."""
+    return (
+        isinstance(token, str)
+        and token != ""
+        and token.isascii()
+        and token.isprintable()
+        and not any(c.isspace() for c in token)
+    )
 
 
 def _error_code(response: httpx.Response) -> str | None:

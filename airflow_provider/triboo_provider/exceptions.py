@@ -33,40 +33,34 @@ class TribooConnectionError(TribooError):
 
 
 class TribooInputError(TribooError, AirflowFailException):
-    """Operator input is invalid; ``problems`` lists every ``row N, field F: message``."""
+    """Operator input is invalid; ``problems`` lists every ``row N, field F: message``.
 
-    def __init__(self, problems: list[str], *, limit: int = 50) -> None:
+    Raised before any API call, unless ``after`` says what was done first (e.g. a
+    ``fail_on_missing`` check, which needs the server's answers).
+    """
+
+    def __init__(self, problems: list[str], *, limit: int = 50, after: str | None = None) -> None:
         self.problems = problems
         shown = "\n  ".join(problems[:limit])
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
-        super().__init__(
-            f"{len(problems)} input problem(s), no API call was made:\n  {shown}{more}"
-        )
+        when = after or "no API call was made"
+        super().__init__(f"{len(problems)} input problem(s), {when}:\n  {shown}{more}")
 
 
 class TribooPaginationError(TribooError):
     """A list kept changing while it was read page by page, restart after restart.
 
     ``operation`` is the list operation, ``restarts`` how many times it was read again from
-    page 1, ``before`` and ``after`` the ``(count, num_pages)`` seen last (``after`` is None
-    when a page past the new end answered 404).
+    page 1, ``change`` what the last walk saw change.
     """
 
-    def __init__(
-        self,
-        operation: str,
-        restarts: int,
-        before: tuple[int, int] | None,
-        after: tuple[int, int] | None,
-    ) -> None:
+    def __init__(self, operation: str, restarts: int, change: str) -> None:
         self.operation = operation
         self.restarts = restarts
-        self.before = before
-        self.after = after
+        self.change = change
         super().__init__(
-            f"Triboo {operation}: the list changed while it was read page by page "
-            f"(count, pages: {before} -> {after or 'page gone'}), still after {restarts} "
-            "restart(s) from page 1. A retry reads it again."
+            f"Triboo {operation}: the list changed while it was read page by page ({change}), "
+            f"still after {restarts} restart(s) from page 1. A retry reads it again."
         )
 
 
@@ -85,7 +79,18 @@ class TribooAPIError(TribooError):
 
 
 class TribooServerError(TribooAPIError):
-    """5xx, or a body that is not the JSON the operation documents."""
+    """5xx, or a 2xx whose body is not the JSON the operation documents; ``retry_after``
+    is a 503's ``Retry-After`` in seconds (None otherwise)."""
+
+    def __init__(
+        self,
+        operation: str,
+        status_code: int,
+        detail: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(operation, status_code, detail)
+        self.retry_after = retry_after
 
 
 class TribooRateLimitError(TribooAPIError):

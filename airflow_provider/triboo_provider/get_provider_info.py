@@ -106,6 +106,12 @@ def get_provider_info() -> dict[str, Any]:
                         "label": "Max wait between retries (s)",
                         "schema": {"type": "number", "default": 120, "minimum": 0},
                     },
+                    "retry_after_max": {
+                        "label": "Longest Retry-After honoured (s)",
+                        "description": "A 429 or 503 asking to wait longer fails the call "
+                        "at once, for the task's own retry.",
+                        "schema": {"type": "number", "default": 600, "minimum": 0},
+                    },
                 },
             }
         ],

@@ -49,17 +49,27 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
     Accepts a non-negative number of seconds (the server sends integers; a decimal is
     read too) or an HTTP-date such as ``Wed, 21 Oct 2026 07:28:00 GMT`` (any form
     :func:`email.utils.parsedate_to_datetime` reads; a date without a zone is UTC). A date in
-    the past means 0. ``now`` is the current time (UTC) for the date form.
+    the past means 0. A header sent twice arrives joined (``"120, 120"``): the longest of
+    its numbers. ``now`` is the current time (UTC) for the date form.
     """
     if value is None or not value.strip():
         return None
     text = value.strip()
+    seconds = [_seconds(part) for part in text.split(",")]
+    if all(s is not None for s in seconds):
+        return max(s for s in seconds if s is not None)
+    return _date(text, now)
+
+
+def _seconds(text: str) -> float | None:
     try:
         seconds = float(text)
     except ValueError:
-        pass
-    else:
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _date(text: str, now: dt.datetime | None) -> float | None:
     try:
         moment = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

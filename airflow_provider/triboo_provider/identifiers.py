@@ -73,14 +73,15 @@ def email_problem(value: str) -> str | None:
 def identifier_problem(value: str) -> str | None:
     """Why ``value`` is neither a username nor an e-mail (bulk enroll identifiers), or None.
 
-    Both bulk enroll endpoints look an identifier up as an e-mail or a username, whichever
-    matches, and the upstream one takes an unknown identifier for an e-mail to pre-enroll.
+    An identifier holding ``@`` must be an e-mail: older Open edX builds look it up as an
+    e-mail only (``get_student_from_identifier`` tests ``"@" in identifier``), and the
+    upstream endpoint takes an unknown one for an e-mail to pre-enroll. A username with
+    ``@`` is enrolled by its e-mail.
     """
-    if username_problem(value) is None or email_problem(value) is None:
-        return None
-    if is_django_email(value):
-        return email_problem(value)  # an e-mail, but too long or not listable
-    return "not an e-mail or username"
+    if "@" in value:
+        problem = email_problem(value)
+        return problem and f"{problem} (an identifier with @ is read as an e-mail)"
+    return username_problem(value)
 
 
 def is_django_email(value: str) -> bool:
@@ -110,6 +111,43 @@ def _domain_ok(domain: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` is not a user id (a positive integer in ASCII digits), or None."""
+    return None if match_key("user_id", value) else "not a positive integer"
+
+
+_CHECKS = {
+    "user_id": id_problem,
+    "username": username_problem,
+    "email": email_problem,
+    "identifier": identifier_problem,
+}
+
+
+def list_problems(values: list[str], name: str, kind: Kind | Literal["identifier"]) -> list[str]:
+    """Every item of list parameter ``name`` that is not a ``kind``, as ``name item N: …``."""
+    check = _CHECKS[kind]
+    return [
+        f"{name} item {number}: {value!r} is {check(value)}"
+        for number, value in enumerate(values, 1)
+        if check(value)
+    ]
+
+
+def unique(values: list[str], kind: Kind | Literal["identifier"]) -> list[str]:
+    """``values`` without repeats by the matching rule (``"45"`` and ``"045"``,
+    ``"Jane.Doe"`` and ``"jane.doe"``), first occurrences kept in order."""
+    fold: Kind = "user_id" if kind == "user_id" else "email"
+    seen: set[Any] = set()
+    kept = []
+    for value in values:
+        key = match_key(fold, value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return kept
 
 
 def match_key(kind: Kind, value: Any) -> int | str | None:

@@ -21,19 +21,25 @@ Rows = tuple[list[dict[str, Any]], list[str]]
 def load_rows(source: Sequence[Mapping[str, Any]] | str | Any) -> Rows:
     """Rows and a label per row (``row N`` for lists, ``line N`` for files)."""
     if isinstance(source, list | tuple):
-        rows = [dict(row) for row in source]
         bad = [
-            f"row {i}: not an object"
+            f"row {i}: {type(row).__name__} is not an object"
             for i, row in enumerate(source, 1)
             if not isinstance(row, Mapping)
         ]
         if bad:
             raise TribooInputError(bad)
-        return rows, [f"row {i}" for i in range(1, len(rows) + 1)]
+        return [dict(row) for row in source], [f"row {i}" for i in range(1, len(source) + 1)]
     from airflow.sdk import ObjectStoragePath
 
+    if not str(source).strip():
+        raise TribooInputError(["users_path: empty (a file path or URL is needed)"])
     path = source if isinstance(source, ObjectStoragePath) else ObjectStoragePath(str(source))
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as problem:
+        raise TribooInputError(
+            [f"users_path: {path} cannot be read ({problem.strerror or problem})"]
+        ) from problem
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
@@ -75,7 +81,8 @@ def _csv(text: str, name: str) -> Rows:
         if not any(cell.strip() for cell in record):
             continue
         if header is None:
-            header = [cell.strip() for cell in record]
+            # Field names are lower case; HR exports often capitalise their headers.
+            header = [cell.strip().lower() for cell in record]
             if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
                 where = f"{name}, line {number}"
                 raise TribooInputError([f"{where}: one column {header[0]!r}; use commas"])

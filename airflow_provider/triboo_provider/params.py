@@ -8,18 +8,20 @@ no list-valued parameter is ever iterated as given. :func:`as_list` reads it by 
 - ``None`` or a blank string: no items.
 - A list, tuple, set or other iterable that is neither a string, bytes nor a mapping: its
   items.
-- A string starting with ``[`` or ``(``: a JSON array, or a Python list or tuple literal
-  (what Jinja prints for a list), read with :func:`json.loads` then
+- A string starting with ``[``, ``(`` or ``{``: a JSON array, or a Python list, tuple or
+  set literal (what Jinja prints for one), read with :func:`json.loads` then
   :func:`ast.literal_eval`, which evaluates literals only.
 - Any other string: items separated by commas or newlines, each stripped, empty ones
   dropped (``"45"``, ``"a, b"``, ``"a\\nb"``).
 - A number (a native template rendering ``45``): a list of that one item.
 
-Anything else (a mapping, bytes, a boolean, a string that opens a list it does not close,
-a template that was not rendered) is refused with
-:class:`~triboo_provider.exceptions.TribooInputError` naming the parameter.
-The items are then checked by the caller (an id, a username, an e-mail, a course key).
-Pure Python, no Airflow at import time.
+Anything else is refused with :class:`~triboo_provider.exceptions.TribooInputError` naming
+the parameter: a mapping, bytes, a boolean, a string that opens a list it does not close,
+a template nobody rendered (``{{ … }}`` or ``{% … %}``), and ``"None"`` or ``"null"``,
+which is what a template prints for a missing value (give ``["None"]`` for a user of that
+name). :func:`as_texts` then wants every item to be text or an integer: ``None``, a
+boolean, a float (a native rendering turns ``"12.50"`` into ``12.5``) or a nested list is
+refused, never turned into the text ``"None"``. Pure Python, no Airflow at import time.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ from typing import Any
 from triboo_provider.exceptions import TribooInputError
 
 _SEPARATORS = re.compile(r"[,\r\n]")
-# Jinja delimiters written with a space inside, as templates are: no id, username, e-mail
-# or course key holds a space, so a value with one is a template nobody rendered.
-_TEMPLATE = re.compile(r"\{\{\s|\s\}\}|\{%\s|\s%\}")
+# Jinja's expression and statement delimiters: no id, username or course key holds them,
+# and an e-mail that does is a template nobody rendered.
+_TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}", re.DOTALL)
+# What a template prints for a missing value (Python's None, JSON's null).
+_MISSING = frozenset({"None", "null"})
 
 
 def as_list(value: Any, name: str) -> list[Any]:
@@ -44,6 +48,23 @@ def as_list(value: Any, name: str) -> list[Any]:
     if problem is None:
         return _items(value)
     raise TribooInputError([f"{name}: {problem}"])
+
+
+def as_texts(value: Any, name: str) -> list[str]:
+    """:func:`as_list`, then every item as stripped text (integers written in decimal).
+
+    :raises TribooInputError: ``value`` is no list, or an item is not text or an integer;
+        every such item is named (``name item N``).
+    """
+    items = as_list(value, name)
+    problems = [
+        f"{name} item {number}: {_item_problem(item)}"
+        for number, item in enumerate(items, 1)
+        if not isinstance(item, str) and (isinstance(item, bool) or not isinstance(item, int))
+    ]
+    if problems:
+        raise TribooInputError(problems)
+    return [str(item).strip() for item in items]
 
 
 def _problem(value: Any) -> str | None:
@@ -66,10 +87,17 @@ def _problem(value: Any) -> str | None:
 def _text_problem(text: str) -> str | None:
     if _TEMPLATE.search(text):
         return f"{_shown(text)} is a template that was not rendered"
-    if text.startswith(("[", "(")) and _literal(text) is None:
-        return f"{_shown(text)} opens a list but is neither a JSON list nor a Python literal"
-    if text.startswith("{") and isinstance(_parsed(text), dict):
-        return f"{_shown(text)} is a mapping, not a list"
+    if text in _MISSING:
+        return (
+            f"{text!r} is what a template prints for a missing value; leave the parameter "
+            f"unset, or give a list such as [{text!r}]"
+        )
+    if text.startswith(("[", "(", "{")):
+        parsed = _parsed(text)
+        if isinstance(parsed, dict):
+            return f"{_shown(text)} is a mapping, not a list"
+        if not isinstance(parsed, list | tuple | set | frozenset):
+            return f"{_shown(text)} opens a list but is neither a JSON list nor a Python literal"
     return None
 
 
@@ -78,25 +106,19 @@ def _items(value: Any) -> list[Any]:
         return []
     if isinstance(value, str):
         text = value.strip()
-        if text.startswith(("[", "(")):
-            return list(_literal(text) or ())
+        if text.startswith(("[", "(", "{")):
+            return list(_parsed(text))
         return [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
     if isinstance(value, int | float):
         return [value]
     return list(value)
 
 
-def _literal(text: str) -> list[Any] | tuple[Any, ...] | None:
-    """A JSON array or a Python list/tuple literal, or None."""
-    parsed = _parsed(text)
-    return parsed if isinstance(parsed, list | tuple) else None
-
-
 def _parsed(text: str) -> Any:
     """``text`` read as JSON, else as a Python literal; None when it is neither."""
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:
         return ast.literal_eval(text)
@@ -106,6 +128,13 @@ def _parsed(text: str) -> Any:
 
 def _iterable(value: Any) -> bool:
     return isinstance(value, Iterable) and not isinstance(value, str | bytes | bytearray | Mapping)
+
+
+def _item_problem(item: Any) -> str:
+    if item is None:
+        return "None is a missing value, not text"
+    shown = repr(item) if len(repr(item)) <= 40 else repr(item)[:37] + "..."
+    return f"{shown} is a {type(item).__name__}, not text or an integer"
 
 
 def _shown(text: str) -> str:

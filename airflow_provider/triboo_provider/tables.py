@@ -75,6 +75,13 @@ COURSES = pa.schema(
 )
 
 
+def _joined(tags: Any) -> str:
+    """Tags ``;``-joined; a single string is one tag, never its characters."""
+    if isinstance(tags, str):
+        return tags
+    return ";".join(str(tag) for tag in tags or ())
+
+
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
@@ -161,7 +168,7 @@ def course_rows(courses: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             "language": course.get("language"),
             "start": timestamp(course.get("start")),
             "modified": timestamp(course.get("modified")),
-            "tags": ";".join(course.get("tags") or ()),
+            "tags": _joined(course.get("tags")),
             "description": course.get("description") or course.get("short_description"),
             "duration": course.get("duration") or course.get("effort"),
             "overview_url": course.get("overview_url"),

@@ -8,6 +8,7 @@ the API wants (``"yes"`` to ``True``, ``"1990"`` to ``1990``). Pure Python, no A
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ STRINGS = (
     "lt_ilt_supervisor",
     "country",
 )
+MAX_TEXT = 10_000  # fields without a documented limit: a sanity bound, not the server's
 WRITABLE = frozenset((*STRINGS, *BOOLEANS, *ENUMS, "year_of_birth", "lt_hire_date"))
 _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
@@ -142,7 +144,7 @@ def _validate_row(
 ) -> tuple[dict[str, Any], list[str]]:
     clean: dict[str, Any] = {}
     problems: list[str] = []
-    present = {k: v for k, v in row.items() if v is not None and v != ""}
+    present = {k: v for k, v in row.items() if not _missing(v)}
     if key is not None:
         identifier = present.pop(key, None)
         if identifier is None:
@@ -186,6 +188,13 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
             return f"{value!r} is not a year between 1900 and 2100"
         clean[name] = year
         return None
+    if name == "lt_hire_date" and isinstance(value, dt.date):
+        clean[name] = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+        return None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        # str() would send "['a']" or "12345.0" (pandas makes integer columns with blanks
+        # float): only text and integers are text.
+        return f"a {type(value).__name__}, not text"
     text = str(value).strip()
     if not text:
         return "blank (omit the field instead: the server refuses blank values)"
@@ -198,8 +207,8 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
     if name in ENUMS:
         if text not in ENUMS[name]:
             return f"{text!r} is not one of {', '.join(ENUMS[name])}"
-    elif len(text) > MAX_LENGTH.get(name, 10_000):
-        return f"{len(text)} characters, at most {MAX_LENGTH[name]} allowed"
+    elif len(text) > MAX_LENGTH.get(name, MAX_TEXT):
+        return f"{len(text)} characters, at most {MAX_LENGTH.get(name, MAX_TEXT)} allowed"
     elif name == "username" and username_problem(text):
         return f"{text!r} may contain only letters, digits and @.+-_"
     elif name in ("email", "lt_ilt_supervisor") and email_problem(text):
@@ -211,10 +220,23 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
 
 
 def _int(value: Any) -> int | None:
+    """An integer from an int or from ASCII digits (``"١٢"`` and ``"²"`` are no number)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    digits = text.removeprefix("-")
+    if digits.isascii() and digits.isdigit():
+        return int(text)
     return None
+
+
+def _missing(value: Any) -> bool:
+    """A value that means "not given": None, "", a float NaN, or pandas' NA and NaT (rows
+    from ``DataFrame.to_dict("records")``), recognised without importing pandas."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in ("NAType", "NaTType")

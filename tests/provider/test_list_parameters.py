@@ -278,3 +278,62 @@ def test_batches_splits_items_never_characters() -> None:
     assert batches(["a", "b", "c"], 2) == [["a", "b"], ["c"]]
     with pytest.raises(ValueError, match="positive integer"):
         batches(["a"], 0)
+
+
+MISSING_VALUES: dict[str, Any] = {
+    "None rendered": "None",
+    "null rendered": "null",
+    "None item": [None],
+    "NaN item": [float("nan")],
+    "boolean item": [True],
+    "float item": [12.5],  # a native rendering of "12.50"
+    "nested list": [["a"]],
+}
+
+
+@pytest.mark.parametrize("missing", list(MISSING_VALUES))
+@pytest.mark.parametrize(
+    ("operator", "name"),
+    [(o, n) for o, params in LIST_PARAMETERS.items() for n in params if n != "users"],
+    ids=lambda v: getattr(v, "__name__", v),
+)
+def test_a_missing_or_non_text_item_is_refused_never_sent_as_text(
+    operator: type[Any], name: str, missing: str, connect: Callable[..., None]
+) -> None:
+    """``str(None)`` is the valid username "None": every list parameter refuses it."""
+    connect("http://127.0.0.1:9")
+    fixed, _ = LIST_PARAMETERS[operator][name]
+    with pytest.raises(TribooInputError, match="no API call was made") as raised:
+        run(operator(task_id="t", **fixed, **{name: MISSING_VALUES[missing]}))
+    assert all(p.startswith(name) for p in raised.value.problems), raised.value.problems
+
+
+def test_an_account_named_none_is_not_touched_by_a_missing_value(
+    fresh: Callable[[], SandboxServer],
+) -> None:
+    server = fresh()
+    store = server.sandbox.store
+    store.add_user("acme", "None", "none@acme.example.com", {"name": "None"})
+    params: dict[str, Any] = {"name": None}
+    with DAG("leave_none", schedule=None, params=params):
+        task = TribooDeactivateUsersOperator(task_id="t", usernames="{{ params.name }}")
+    task.render_template_fields({"params": params})
+    with pytest.raises(TribooInputError, match="what a template prints for a missing value"):
+        run(task)
+    account = store.find("acme", username="None")
+    assert account is not None
+    assert account.is_active
+    # Asked for explicitly, as a list, the account is that name.
+    assert run(TribooDeactivateUsersOperator(task_id="t", usernames=["None"]))["rows"] == 1
+    assert not account.is_active
+
+
+def test_repeated_identifiers_act_once(fresh: Callable[[], SandboxServer]) -> None:
+    server = fresh()
+    result = run(
+        TribooDeactivateUsersOperator(
+            task_id="t", user_ids=["45", 45, "045"], usernames=["Olga.Moreau.46", NAMES[1]]
+        )
+    )
+    assert result == {"rows": 2, "user_deactivated": 2}
+    assert not server.sandbox.store.users[45].is_active

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -52,11 +53,13 @@ from triboo_provider.exceptions import (
     TribooValidationError,
 )
 from triboo_provider.http_rules import origin, retry_after_seconds, same_origin
-from triboo_provider.paging import consistent_pages
-from triboo_provider.params import as_list
+from triboo_provider.identifiers import list_problems
+from triboo_provider.paging import Envelope, consistent_pages
+from triboo_provider.params import as_texts
 from triboo_provider.throttle import SERVER_LIMITS, RateLimitedTransport
 
 MAX_PAGE_SIZE = 1000
+_UNSENDABLE = re.compile(r"[,\s]")  # what the server splits identifier lists on
 FILTER_BATCH = 100  # identifiers per comma-separated filter: keeps URLs well under 8 KB
 _UPDATE_BY: dict[str, Any] = {
     "id": partial_update_user,
@@ -90,6 +93,7 @@ class TribooSettings:
     rate_window_seconds: float = 60.0
     max_retries: int = 5
     retry_max_wait: float = 120.0
+    retry_after_max: float = 600.0
 
     @classmethod
     def from_connection(
@@ -100,6 +104,7 @@ class TribooSettings:
                 "a triboo connection needs host (base URL), login (client id) and password "
                 "(client secret)"
             )
+        host = host.strip()
         base_url = host if "://" in host else f"https://{host}"
         known = {
             f
@@ -172,6 +177,7 @@ class TribooHook(BaseHook):
         # The last answer received by each thread (the prefetch has its own): when the
         # generated parser fails on it, its status and headers are still known.
         self._received = threading.local()
+        self._next_noted = False  # a next link to another origin was logged
 
     # -- clients --
 
@@ -247,8 +253,9 @@ class TribooHook(BaseHook):
             except httpx.InvalidURL:
                 location = url
             target = "the same host" if same_origin(location, url) else location.netloc.decode()
+            # Named by method only: a path such as users_by_email/<e-mail>/ is a person's data.
             raise TribooAPIError(
-                url.path,
+                f"{response.request.method} request",
                 response.status_code,
                 f"redirect to {target} refused (the token is never sent on a redirect)",
             )
@@ -267,11 +274,27 @@ class TribooHook(BaseHook):
 
         ``safe`` calls (reads, updates, deactivations, enrollments) are retried on
         connection errors, 5xx and 429; unsafe ones (a create) only on 429, which the
-        server answers before doing anything.
+        server answers before doing anything. A ``Retry-After`` (429, 503) is waited in
+        full, unless it asks for more than ``retry_after_max``: then the error is raised at
+        once, and the task's own retry comes back later instead of holding a worker.
         """
         settings = self.settings
+
+        def retryable(problem: BaseException) -> bool:
+            wait = getattr(problem, "retry_after", None)
+            if wait is not None and wait > settings.retry_after_max:
+                self.log.warning(
+                    "Triboo %s: the server asks to wait %.0f s, more than retry_after_max "
+                    "(%.0f s); not waiting",
+                    operation,
+                    wait,
+                    settings.retry_after_max,
+                )
+                return False
+            return _retryable(problem, safe)
+
         retrying = Retrying(
-            retry=retry_if_exception(lambda e: _retryable(e, safe)),
+            retry=retry_if_exception(retryable),
             stop=stop_after_attempt(settings.max_retries + 1),
             wait=lambda state: _wait(state, settings.retry_max_wait, self.log),
             before_sleep=lambda state: self.log.warning(
@@ -339,20 +362,28 @@ class TribooHook(BaseHook):
         )
 
     def _check_next(self, link: str | None) -> None:
-        if not link:
+        """Say once per hook when a ``next`` link names another origin.
+
+        The link is never followed (pages are requested by number from the connection's
+        host), so it cannot send a token elsewhere; but an Open edX behind a TLS proxy that
+        does not forward the scheme writes ``http://`` links, and a proxy that rewrites the
+        host writes its own: worth a line in the log, not a failed export.
+        """
+        if not link or self._next_noted:
             return
         base = httpx.URL(self.settings.base_url)
         try:
-            target = base.join(link)
+            target: httpx.URL | None = base.join(link)
         except httpx.InvalidURL:
             target = None
         if target is None or not same_origin(target, base):
-            shown = "an unreadable URL" if target is None else _host_port(target)
-            raise TribooAPIError(
-                "pagination",
-                0,
-                f"next page link points to {shown}, not the connection's host "
-                f"{_host_port(base)}; refusing to follow it",
+            self._next_noted = True
+            self.log.warning(
+                "the server's next-page links point to %s, not to the connection's %s; "
+                "pages are requested from the connection's host by number, so the links "
+                "are not followed (is the server behind a proxy that rewrites them?)",
+                "an unreadable URL" if target is None else _host_port(target),
+                _host_port(base),
             )
 
     def _raw_pages(
@@ -376,7 +407,9 @@ class TribooHook(BaseHook):
                 **module._get_kwargs(page=number, page_size=size, **params)
             )
             if raw.status_code == 200:
-                parsed = orjson.loads(raw.content)
+                # Read the envelope here, inside the attempt: a page of another shape is
+                # then an unreadable answer (a retried server error), not a bare KeyError.
+                parsed = Envelope.of(orjson.loads(raw.content))
             else:
                 parsed = module._parse_response(client=api, response=raw)
             return Response(
@@ -411,7 +444,7 @@ class TribooHook(BaseHook):
     ) -> list[dict[str, Any]]:
         """Existing users among the given identifiers, each user once, in batched look-ups.
 
-        Each argument follows :func:`triboo_provider.params.as_list` (a bare string is
+        Each argument follows :func:`triboo_provider.params.as_texts` (a bare string is
         never read as characters). The server matches usernames and e-mails ignoring case
         (MySQL's collation), so ``"Jane.Doe"`` finds ``jane.doe``: match the answers with
         :func:`triboo_provider.identifiers.match_key`.
@@ -505,7 +538,7 @@ class TribooHook(BaseHook):
     ) -> list[dict[str, Any]]:
         """Deactivate in batches; one ``{"user_id", "username", "status"}`` per identifier.
 
-        Both arguments follow :func:`triboo_provider.params.as_list`.
+        Both arguments follow :func:`triboo_provider.params.as_texts`.
         """
         ids = _filter_values(user_ids, "user_ids")
         names = _filter_values(usernames, "usernames")
@@ -544,7 +577,7 @@ class TribooHook(BaseHook):
         usernames; pre-enrolls unknown e-mails with ``auto_enroll``). ``"extended"`` is
         Triboo's own (Bearer; identifiers with ``@`` go as e-mails, the rest as usernames;
         reports inactive users, cannot pre-enroll). ``identifiers`` and ``courses`` follow
-        :func:`triboo_provider.params.as_list`.
+        :func:`triboo_provider.params.as_texts`.
         """
         identifiers = _filter_values(identifiers, "identifiers")
         joined = ",".join(_filter_values(courses, "courses"))
@@ -639,21 +672,18 @@ def _json_key(name: str) -> Callable[[dict[str, Any]], Hashable | None]:
 def _filter_values(values: Any, name: str) -> list[str]:
     """Identifiers for one comma-separated parameter, by the list rule.
 
-    :raises TribooInputError: ``values`` is no list, or an item is blank or holds a comma
-        (the server would read it as two).
+    :raises TribooInputError: ``values`` is no list, an item is not text or an integer,
+        or an item is blank or holds a comma or whitespace (the server splits on both);
+        for ``user_ids``, an item is not a positive integer.
     """
-    items = [str(v).strip() for v in as_list(values, name)]
+    items = as_texts(values, name)
     bad = [
-        f"{name} item {n}: blank or holds a comma"
+        f"{name} item {n}: blank or holds a comma or whitespace"
         for n, v in enumerate(items, 1)
-        if not v or "," in v
+        if not v or _UNSENDABLE.search(v)
     ]
     if name == "user_ids":
-        bad += [
-            f"user_ids item {n}: not a positive integer"
-            for n, v in enumerate(items, 1)
-            if v and not (v.isascii() and v.isdigit() and int(v) > 0)
-        ]
+        bad += list_problems(items, name, "user_id")
     if bad:
         raise TribooInputError(bad)
     return items
@@ -712,8 +742,11 @@ def _api_error(
         )
         errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
         return TribooValidationError(operation, status, detail, errors)
-    kind = _ERRORS.get(status, TribooServerError if status >= 500 else TribooAPIError)
-    return kind(operation, status, detail)
+    if status >= 500 and status not in _ERRORS:
+        # RFC 9110: a 503's Retry-After says how long the service expects to be down.
+        wait = retry_after_seconds(headers.get("Retry-After")) if status == 503 else None
+        return TribooServerError(operation, status, detail, retry_after=wait)
+    return _ERRORS.get(status, TribooAPIError)(operation, status, detail)
 
 
 def _unreadable(operation: str, answer: httpx.Response, problem: Exception) -> TribooAPIError:
@@ -725,8 +758,6 @@ def _unreadable(operation: str, answer: httpx.Response, problem: Exception) -> T
     status = answer.status_code
     if status not in HTTPStatus._value2member_map_:
         reason = "a status HTTP does not define"
-    elif isinstance(problem, KeyError | TypeError | AttributeError):
-        reason = "JSON of an unexpected shape"
     else:
         reason = _body_kind(answer)
     if 200 <= status < 300:
@@ -750,10 +781,15 @@ def _undocumented(operation: str, answer: httpx.Response) -> TribooAPIError:
 
 
 def _body_kind(answer: httpx.Response) -> str:
+    """What is wrong with a body the parser refused, in a few words (never its content)."""
     kind = answer.headers.get("content-type", "").split(";")[0].strip() or "untyped"
     if not answer.content:
         return "an empty body"
-    return "JSON that cannot be decoded" if "json" in kind else f"a {kind} body, not JSON"
+    try:
+        orjson.loads(answer.content)
+    except orjson.JSONDecodeError:
+        return "JSON that cannot be decoded" if "json" in kind else f"a {kind} body, not JSON"
+    return "JSON of an unexpected shape"
 
 
 def _token_error(problem: TokenError) -> TribooAPIError:
@@ -765,6 +801,8 @@ def _token_error(problem: TokenError) -> TribooAPIError:
         return TribooRateLimitError(
             "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
         )
+    if 200 <= status < 300:  # a success without a usable token: the server's fault
+        return TribooServerError("getAccessToken", status, problem.error)
     headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
     return _api_error("getAccessToken", status, headers, None, problem.error)
 
@@ -782,15 +820,14 @@ def _backoff(attempt: int, cap: float) -> float:
 
 def _wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
     problem = state.outcome.exception() if state.outcome else None
-    if isinstance(problem, TribooRateLimitError):
-        if problem.retry_after is not None:
-            # The server's word, not capped: retrying sooner only earns another 429.
-            return problem.retry_after + random.uniform(0, 0.5)  # noqa: S311
-        if problem.retry_after_header is not None:
-            log.warning(
-                "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; "
-                "backing off instead",
-                problem.operation,
-                problem.retry_after_header[:64],
-            )
+    wait = getattr(problem, "retry_after", None)
+    if wait is not None:
+        # The server's word (429, 503), within retry_after_max: sooner earns another refusal.
+        return float(wait) + random.uniform(0, 0.5)  # noqa: S311
+    if isinstance(problem, TribooRateLimitError) and problem.retry_after_header is not None:
+        log.warning(
+            "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; backing off instead",
+            problem.operation,
+            problem.retry_after_header[:64],
+        )
     return _backoff(state.attempt_number, cap)

@@ -10,7 +10,6 @@ from typing import Any
 from airflow.sdk import Context
 
 from triboo_provider.operators.base import TribooBaseOperator
-from triboo_provider.params import as_list
 
 ENDPOINTS = ("upstream", "extended")
 _COURSE_KEY = re.compile(r"^[^,\s]+$")
@@ -24,6 +23,8 @@ def batches(items: Any, size: int = 100) -> list[list[Any]]:
     """
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"size must be a positive integer, not {size!r}")
+    from triboo_provider.params import as_list
+
     values = as_list(items, "items")
     return [values[start : start + size] for start in range(0, len(values), size)]
 
@@ -74,20 +75,22 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider.exceptions import TribooInputError
-        from triboo_provider.identifiers import identifier_problem
+        from triboo_provider.identifiers import list_problems, unique
+        from triboo_provider.params import as_texts
 
-        identifiers = [str(i).strip() for i in as_list(self.identifiers, "identifiers")]
-        courses = [str(c).strip() for c in as_list(self.courses, "courses")]
-        problems = [
-            f"identifiers item {n}: {v!r} is {identifier_problem(v)}"
-            for n, v in enumerate(identifiers, 1)
-            if identifier_problem(v)
-        ]
+        given = as_texts(self.identifiers, "identifiers")
+        courses = list(dict.fromkeys(as_texts(self.courses, "courses")))
+        problems = list_problems(given, "identifiers", "identifier")
         problems += [
             f"courses item {n}: {v!r} is not a course key"
             for n, v in enumerate(courses, 1)
             if not _COURSE_KEY.match(v)
         ]
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int):
+            problems.append(f"batch_size: {self.batch_size!r} is not an integer")
+        elif not 1 <= self.batch_size <= 1000:
+            problems.append(f"batch_size: {self.batch_size} is not between 1 and 1000")
+        identifiers = unique(given, "identifier")
         if not identifiers:
             problems.append("identifiers: empty")
         if not courses:
@@ -111,9 +114,10 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
                 counts[outcome["outcome"]] += 1
             counts["requests"] += 1
         self.log.info(
-            "bulk %s of %d identifiers into %d course(s): %s",
+            "bulk %s of %d identifiers (%d repeated ones dropped) into %d course(s): %s",
             self.action,
             len(identifiers),
+            len(given) - len(identifiers),
             len(courses),
             dict(counts),
         )

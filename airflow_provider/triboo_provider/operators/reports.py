@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import Asset, Context
@@ -40,6 +41,23 @@ def _announce(context: Any, outlets: Sequence[Any], summary: dict[str, Any]) -> 
     for outlet in outlets:
         if isinstance(outlet, Asset):
             events[outlet].extra = {"path": summary["path"], "rows": summary["rows"]}
+
+
+@contextmanager
+def _server_rows(operation: str) -> Iterator[None]:
+    """Turn server data the tables cannot flatten (a course without ``id``, a date that is
+    no date, a list where an object belongs) into a typed server error, its cause kept.
+
+    Inside the output's ``atomic_table``: the failed export leaves no file.
+    """
+    from triboo_provider.exceptions import TribooServerError
+
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError) as problem:
+        raise TribooServerError(
+            operation, 200, f"server data of an unexpected shape ({type(problem).__name__})"
+        ) from problem
 
 
 def _check_format(fmt: str) -> None:
@@ -94,24 +112,24 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
         self.emails = emails
 
     def _filters(self) -> dict[Kind, set[Any]]:
-        """The filters' match keys, checked by the list and identifier rules.
+        """The match keys of each filter that is given, checked by the list and identifier
+        rules. A filter that is given but empty (``"{{ params.leavers }}"`` rendering
+        ``[]``) names nobody: the export is empty, never everyone.
 
         :raises TribooInputError: a filter is not a list, or an item is not an id, a
             username or an e-mail (before any call).
         """
         from triboo_provider.exceptions import TribooInputError
-        from triboo_provider.identifiers import email_problem, match_key, username_problem
-        from triboo_provider.params import as_list
+        from triboo_provider.identifiers import list_problems, match_key
+        from triboo_provider.params import as_texts
 
-        checks = {"user_id": _id_problem, "username": username_problem, "email": email_problem}
         filters: dict[Kind, set[Any]] = {}
         problems: list[str] = []
         for kind, name in _FILTERS:
-            check = checks[kind]
-            values = [str(v).strip() for v in as_list(getattr(self, name), name)]
-            problems += [
-                f"{name} item {n}: {v!r} is {check(v)}" for n, v in enumerate(values, 1) if check(v)
-            ]
+            if getattr(self, name) is None:
+                continue
+            values = as_texts(getattr(self, name), name)
+            problems += list_problems(values, name, kind)
             filters[kind] = {match_key(kind, v) for v in values}
         if problems:
             raise TribooInputError(problems)
@@ -121,10 +139,11 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
     def _wanted(
         reports: Iterable[dict[str, Any]], filters: dict[Kind, set[Any]]
     ) -> Iterator[dict[str, Any]]:
-        """The reports a filter names (ids exactly, usernames and e-mails ignoring case)."""
+        """The reports a filter names (ids exactly, usernames and e-mails ignoring case);
+        every report when no filter is given."""
         from triboo_provider.identifiers import match_key
 
-        if not any(filters.values()):
+        if not filters:
             yield from reports
             return
         for report in reports:
@@ -148,11 +167,15 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
                 badges = stack.enter_context(
                     atomic_table(_path(self.badges_path), self.format, tables.BADGES)
                 )
-            for report in self._wanted(self.hook.iter_user_progress(), filters):
-                users += 1
-                main.write(tables.user_progress_rows([report]))
-                if badges is not None:
-                    badges.write(tables.badge_rows([report]))
+            # Filters that name nobody need no call: the export is empty.
+            named = not filters or any(filters.values())
+            reports = self.hook.iter_user_progress() if named else iter(())
+            with _server_rows("listUserProgressReports"):
+                for report in self._wanted(reports, filters):
+                    users += 1
+                    main.write(tables.user_progress_rows([report]))
+                    if badges is not None:
+                        badges.write(tables.badge_rows([report]))
         self.log.info("exported %d rows for %d users to %s", main.rows, users, self.path)
         summary = {
             "path": str(self.path),
@@ -216,13 +239,18 @@ class TribooExportCourseProgressOperator(TribooBaseOperator):
             problems.append("to_date: needs from_date (the server refuses `to` alone)")
         if start and end and end <= start:
             problems.append(f"to_date: {end} is not after from_date {start}")
-        if not self.course_id or "/" in self.course_id or "." in self.course_id:
+        if not isinstance(self.course_id, str) or not self.course_id.strip():
+            problems.append(f"course_id: {self.course_id!r} is not a course key")
+        elif "/" in self.course_id or "." in self.course_id:
             problems.append(f"course_id: {self.course_id!r} cannot be requested (no '/' or '.')")
         if problems:
             raise TribooInputError(problems)
         report = self.hook.course_progress(self.course_id, start, end)
         target = _path(self.output_dir) / f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
-        with atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer:
+        with (
+            atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer,
+            _server_rows("getCourseProgressReport"),
+        ):
             writer.write(tables.course_progress_rows(report, start, end))
         self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target)
         return {
@@ -231,12 +259,6 @@ class TribooExportCourseProgressOperator(TribooBaseOperator):
             "course_id": self.course_id,
             "format": self.format,
         }
-
-
-def _id_problem(value: str) -> str | None:
-    from triboo_provider.identifiers import match_key
-
-    return None if match_key("user_id", value) else "not a positive integer"
 
 
 def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
@@ -274,7 +296,10 @@ class TribooExportCoursesOperator(TribooBaseOperator):
         from triboo_provider.writers import atomic_table
 
         keys: list[str] = []
-        with atomic_table(_path(self.path), self.format, tables.COURSES) as writer:
+        with (
+            atomic_table(_path(self.path), self.format, tables.COURSES) as writer,
+            _server_rows("listCourses"),
+        ):
             for row in tables.course_rows(self.hook.iter_courses()):
                 keys.append(row["course_id"])
                 writer.write([row])

@@ -98,6 +98,13 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         if checked.problems:
             raise TribooInputError(checked.problems)
         existing = self._existing(checked.rows)
+        split = [
+            f"{label}: its username is one account's and its e-mail another's"
+            for label, row in zip(labels, checked.rows, strict=True)
+            if _split_match(row, existing)
+        ]
+        if split:
+            raise TribooInputError(split, after="after the look-up; nothing was created")
         clashes = [
             (label, row)
             for label, row in zip(labels, checked.rows, strict=True)
@@ -150,11 +157,17 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             try:
                 self.hook.create_user(row, resolve=False)
                 return "created", None
-            except TribooConflictError:
+            except TribooConflictError as conflict:
                 # Created meanwhile by someone else: apply the policy to it.
-                current = self.hook.find_users(usernames=[row["username"]], emails=[row["email"]])[
-                    0
-                ]
+                found = self.hook.find_users(usernames=[row["username"]], emails=[row["email"]])
+                if not found:
+                    raise TribooConflictError(
+                        "createUser",
+                        409,
+                        f"{conflict.detail or 'conflict'}, yet no user of this organisation has "
+                        "that username or e-mail",
+                    ) from conflict
+                current = found[0]
         if self.if_exists == "update":
             changes = _changes(row, current, key="username")
             if not changes:
@@ -175,6 +188,13 @@ def _index(users: list[dict[str, Any]], kinds: tuple[Kind, ...]) -> dict[Any, di
     from triboo_provider.identifiers import match_key
 
     return {(kind, match_key(kind, user.get(kind))): user for user in users for kind in kinds}
+
+
+def _split_match(row: dict[str, Any], existing: dict[Any, dict[str, Any]]) -> bool:
+    """True when the row's username and e-mail name two different accounts."""
+    by_name = _match_one(existing, "username", row["username"])
+    by_email = _match_one(existing, "email", row["email"])
+    return by_name is not None and by_email is not None and by_name is not by_email
 
 
 def _match(row: dict[str, Any], existing: dict[Any, dict[str, Any]]) -> dict[str, Any] | None:
@@ -251,7 +271,10 @@ class TribooUpdateUsersOperator(TribooBaseOperator):
                 counts["inactive"] += 1
         self.log.info("users: %s", dict(counts))
         if missing and self.fail_on_missing:
-            raise TribooInputError([f"{label}: no such user" for label in missing])
+            raise TribooInputError(
+                [f"{label}: no such user" for label in missing],
+                after=f"after the others were updated ({dict(counts)})",
+            )
         return {
             "rows": len(rows),
             **{k: counts.get(k, 0) for k in ("updated", "unchanged", "not_found", "inactive")},
@@ -293,28 +316,22 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider.exceptions import TribooInputError
-        from triboo_provider.identifiers import match_key, username_problem
-        from triboo_provider.params import as_list
+        from triboo_provider.identifiers import list_problems, unique
+        from triboo_provider.params import as_texts
 
-        ids = as_list(self.user_ids, "user_ids")
-        names = [str(v).strip() for v in as_list(self.usernames, "usernames")]
-        problems = [
-            f"user_ids item {i}: {v!r} is not a positive integer"
-            for i, v in enumerate(ids, 1)
-            if isinstance(v, bool) or not match_key("user_id", v)
-        ]
-        problems += [
-            f"usernames item {i}: {v!r} is {username_problem(v)}"
-            for i, v in enumerate(names, 1)
-            if username_problem(v)
-        ]
+        ids = as_texts(self.user_ids, "user_ids")
+        names = as_texts(self.usernames, "usernames")
+        problems = list_problems(ids, "user_ids", "user_id")
+        problems += list_problems(names, "usernames", "username")
         if not ids and not names:
             problems.append(
                 "give user_ids or usernames (the server refuses to deactivate everyone)"
             )
         if problems:
             raise TribooInputError(problems)
-        outcomes = self.hook.deactivate_users(user_ids=[int(str(v)) for v in ids], usernames=names)
+        # An account named twice (45 and "045", Jane.Doe and jane.doe) is deactivated once.
+        ids, names = unique(ids, "user_id"), unique(names, "username")
+        outcomes = self.hook.deactivate_users(user_ids=[int(v) for v in ids], usernames=names)
         counts = Counter(str(o["status"]) for o in outcomes)
         self.log.info("deactivation: %s", dict(counts))
         if self.fail_on_missing and counts.get("user_not_found"):
@@ -323,7 +340,10 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
                 for o in outcomes
                 if o["status"] == "user_not_found"
             ]
-            raise TribooInputError([f"no such user: {m}" for m in missing])
+            raise TribooInputError(
+                [f"no such user: {m}" for m in missing],
+                after=f"after the others were deactivated ({dict(counts)})",
+            )
         return {"rows": len(outcomes), **dict(counts)}
 
 
