@@ -32,8 +32,10 @@ def batches(items: Any, size: int = 100) -> list[list[Any]]:
 class TribooBulkEnrollOperator(TribooBaseOperator):
     """Enroll or unenroll identifiers (e-mails or usernames) into one or more courses.
 
-    :param identifiers: e-mails and/or usernames (templated; map over :func:`batches`).
-    :param courses: course keys.
+    :param identifiers: e-mails and/or usernames, a list parameter
+        (:mod:`triboo_provider.params`; templated; map over :func:`batches`). One holding
+        ``@`` must be an e-mail: the server reads it as one. Repeats (in any case) go once.
+    :param courses: course keys, a list parameter.
     :param action: ``enroll`` or ``unenroll``.
     :param endpoint: ``upstream`` (default): the documented Open edX bulk enroll, with a
         JWT; it pre-enrolls unknown e-mails when ``auto_enroll``. ``extended``: Triboo's

@@ -77,7 +77,11 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
     Pages are fetched at the largest page size and streamed to ``path``; memory does not
     grow with the report. The file (and ``badges_path``) appear only when complete.
     Filters (``user_ids``, ``usernames``, ``emails``) are applied here, on the client:
-    current servers ignore them on this route and would export everyone.
+    current servers ignore them on this route and would export everyone. Each is a list
+    parameter (:mod:`triboo_provider.params`); usernames and e-mails match ignoring case. A
+    filter given but empty names nobody (an empty export, no call); unset, it names all.
+
+    :raises TribooInputError: a filter is not a list, or names no id, username or e-mail.
 
     :param path: target file (local path or fsspec URL), templated.
     :param format: ``parquet`` (default), ``csv`` or ``jsonl``.

@@ -291,8 +291,10 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
     """Deactivate users by id or username, in batches (nothing is deleted).
 
     Already inactive and unknown users are reported, not failures, unless
-    ``fail_on_missing`` is set. Rerunning is harmless: a deactivated user comes back as
-    ``user_already_inactive``.
+    ``fail_on_missing`` is set (then a ``TribooInputError`` after the others were
+    deactivated). Rerunning is harmless: a deactivated user comes back as
+    ``user_already_inactive``. ``user_ids`` and ``usernames`` are list parameters
+    (:mod:`triboo_provider.params`); an account named twice is deactivated once.
 
     Templated fields: ``user_ids``, ``usernames``.
     XCom: counts per server status (``user_deactivated``, ``user_already_inactive``,
