@@ -8,8 +8,9 @@
     ├── TribooPaginationError      the list kept changing while    the task retry reads
     │                              it was read page by page        it again
     └── TribooAPIError             unexpected answer; .status_code .operation .detail
-        ├── TribooServerError      5xx, or a non-JSON body         retried (safe calls)
-        ├── TribooRateLimitError   429; .retry_after               retried after Retry-After
+        │                          .retry_after (429, 503)
+        ├── TribooServerError      5xx, or an unreadable 2xx       retried (safe calls)
+        ├── TribooRateLimitError   429                             retried after Retry-After
         ├── TribooAuthError        401/403                         no task retry
         ├── TribooNotFoundError    404
         ├── TribooConflictError    409 (used, inactive, superuser) the operator decides
@@ -65,49 +66,49 @@ class TribooPaginationError(TribooError):
 
 
 class TribooAPIError(TribooError):
-    """The server answered with a status the operation did not expect."""
+    """The server answered with a status the operation did not expect.
+
+    ``retry_after`` is the wait in seconds the answer asked for (``Retry-After`` of a 429
+    or a 503, in seconds or as an HTTP-date), None when it asked for none.
+    """
 
     # AirflowException types this as HTTPStatus; 0 means no usable status was received.
     status_code: int  # type: ignore[assignment]
 
-    def __init__(self, operation: str, status_code: int, detail: str = "") -> None:
+    def __init__(
+        self,
+        operation: str,
+        status_code: int,
+        detail: str = "",
+        *,
+        retry_after: float | None = None,
+    ) -> None:
         self.operation = operation
         self.status_code = status_code
         self.detail = detail
+        self.retry_after = retry_after
         suffix = f": {detail}" if detail else ""
         super().__init__(f"Triboo {operation} failed with HTTP {status_code}{suffix}")
 
 
 class TribooServerError(TribooAPIError):
-    """5xx, or a 2xx whose body is not the JSON the operation documents; ``retry_after``
-    is a 503's ``Retry-After`` in seconds (None otherwise)."""
-
-    def __init__(
-        self,
-        operation: str,
-        status_code: int,
-        detail: str = "",
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(operation, status_code, detail)
-        self.retry_after = retry_after
+    """5xx, or a 2xx whose body is not the JSON the operation documents."""
 
 
 class TribooRateLimitError(TribooAPIError):
-    """429; ``retry_after`` is the server's ``Retry-After`` in seconds (given as seconds or as
-    an HTTP-date), None when absent or unreadable (the hook then backs off exponentially);
-    ``retry_after_header`` is the header as received."""
+    """429 (or the token endpoint's throttle); ``retry_after_header`` keeps the header as
+    received, for the log when it could not be read."""
 
     def __init__(
         self,
         operation: str,
         status_code: int,
         detail: str = "",
+        *,
         retry_after: float | None = None,
         retry_after_header: str | None = None,
-    ):
-        super().__init__(operation, status_code, detail)
-        self.retry_after = retry_after
+    ) -> None:
+        super().__init__(operation, status_code, detail, retry_after=retry_after)
         self.retry_after_header = retry_after_header
 
 

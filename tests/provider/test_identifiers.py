@@ -31,6 +31,7 @@ from triboo_provider.operators.users import (
 )
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
+from tests.operator_support import run
 from tests.provider.test_list_parameters import LIST_PARAMETERS
 
 # Valid, if awkward: the server (Django's EmailValidator) accepts each.
@@ -254,13 +255,6 @@ def sandbox60(connect: Callable[..., None]) -> Iterator[SandboxServer]:
             "acme", "jane.doe", "Jane.Doe@Acme.example.com", {"name": "Jane Doe"}
         )
         yield server
-
-
-def run(task: Any) -> Any:
-    try:
-        return task.execute({})
-    finally:
-        task.post_execute({})
 
 
 def jane(server: SandboxServer) -> Any:

@@ -35,6 +35,8 @@ from triboo_provider.operators.users import (
 )
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
+from tests.operator_support import run
+
 TODAY = dt.date(2026, 11, 1)
 COURSES = ["course-v1:acme+SEC101+2024_T1", "course-v1:acme+GDPR102+2024_T2"]
 # Seeded users of make_sandbox(users=60, seed 42): ids, usernames and e-mails are stable.
@@ -127,13 +129,6 @@ def rendered(operator: type[Any], fixed: dict[str, Any], name: str, value: Any, 
         task = operator(task_id="t", **fixed, **{name: value if template is None else template})
     task.render_template_fields({"params": params})
     return task
-
-
-def run(task: Any) -> Any:
-    try:
-        return task.execute({})
-    finally:
-        task.post_execute({})
 
 
 def state(server: SandboxServer) -> list[Any]:

@@ -22,18 +22,12 @@ from triboo_provider.operators.users import (
     TribooUpdateUsersOperator,
 )
 
+from tests.operator_support import run
 from tests.sandbox_data import expected_progress, exported_progress
 
 HIRES = "username,email,first_name,last_name,name,lt_department\n" + "".join(
     f"hire{n},hire{n}@example.com,Hire,Number{n},Hire {n},Finance\n" for n in range(5)
 )
-
-
-def run(operator: Any) -> Any:
-    try:
-        return operator.execute({})
-    finally:
-        operator.post_execute({})
 
 
 def store_users(server: Any, prefix: str) -> list[Any]:

@@ -39,18 +39,12 @@ from triboo_provider.operators.users import (
 from triboo_provider.validation import validate_users
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
+from tests.operator_support import run
 from tests.provider.test_paging import ChangingList, read
 
 V1 = "/api/extended/v1"
 ROW = {"username": "u1", "email": "u1@example.com", "first_name": "F", "last_name": "L"}
 ROW = {**ROW, "name": "F L"}
-
-
-def run(task: Any) -> Any:
-    try:
-        return task.execute({})
-    finally:
-        task.post_execute({})
 
 
 @pytest.fixture

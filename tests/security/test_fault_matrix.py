@@ -33,6 +33,7 @@ from triboo_sandbox.app import Sandbox
 from triboo_sandbox.faults import Faults
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
+from tests.operator_support import run
 from tests.sandbox_process import SupervisedSandbox
 from tests.spec_tools import ROOT
 
@@ -146,13 +147,6 @@ def outcomes() -> Iterator[dict[tuple[str, str], str]]:
             "completed with the fault-free state.",
         ]
         MATRIX.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def run(operator: Any) -> Any:
-    try:
-        return operator.execute({})
-    finally:
-        operator.post_execute({})
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:

@@ -281,7 +281,7 @@ class TribooHook(BaseHook):
         settings = self.settings
 
         def retryable(problem: BaseException) -> bool:
-            wait = getattr(problem, "retry_after", None)
+            wait = problem.retry_after if isinstance(problem, TribooAPIError) else None
             if wait is not None and wait > settings.retry_after_max:
                 self.log.warning(
                     "Triboo %s: the server asks to wait %.0f s, more than retry_after_max "
@@ -820,7 +820,7 @@ def _backoff(attempt: int, cap: float) -> float:
 
 def _wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
     problem = state.outcome.exception() if state.outcome else None
-    wait = getattr(problem, "retry_after", None)
+    wait = problem.retry_after if isinstance(problem, TribooAPIError) else None
     if wait is not None:
         # The server's word (429, 503), within retry_after_max: sooner earns another refusal.
         return float(wait) + random.uniform(0, 0.5)  # noqa: S311
