@@ -2,18 +2,17 @@
 
 Everything generated stays here: operators get plain dicts and lists, never attrs models,
 ``UNSET`` or raw responses. Every call goes through :meth:`TribooHook._call`, which maps
-answers to the error tree of :mod:`triboo_provider.exceptions` and retries what is safe.
+answers to the error tree of :mod:`triboo_provider.exceptions` (:mod:`triboo_provider.answers`)
+and retries what is safe; list routes are read by :mod:`triboo_provider.paging`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import random
 import re
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from http import HTTPStatus
@@ -23,7 +22,7 @@ import httpx
 import orjson
 from airflow.sdk import BaseHook
 from airflow.sdk.log import mask_secret
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
 from triboo_client import AuthenticatedClient, models
 from triboo_client.api.courses import list_courses
 from triboo_client.api.enrollments import bulk_enroll, extended_bulk_enroll
@@ -39,20 +38,16 @@ from triboo_client.api.users import (
 )
 from triboo_client.types import UNSET, Response
 
+from triboo_provider import answers
 from triboo_provider.auth import ClientCredentialsAuth, TokenError
 from triboo_provider.exceptions import (
     TribooAPIError,
-    TribooAuthError,
-    TribooConflictError,
     TribooConnectionError,
     TribooError,
     TribooInputError,
-    TribooNotFoundError,
-    TribooRateLimitError,
     TribooServerError,
-    TribooValidationError,
 )
-from triboo_provider.http_rules import origin, retry_after_seconds, same_origin
+from triboo_provider.http_rules import origin, same_origin
 from triboo_provider.identifiers import list_problems
 from triboo_provider.paging import Envelope, consistent_pages
 from triboo_provider.params import as_texts
@@ -65,14 +60,6 @@ _UPDATE_BY: dict[str, Any] = {
     "id": partial_update_user,
     "username": partial_update_user_by_username,
     "email": partial_update_user_by_email,
-}
-_ERRORS: dict[int, type[TribooAPIError]] = {
-    400: TribooValidationError,
-    401: TribooAuthError,
-    403: TribooAuthError,
-    404: TribooNotFoundError,
-    409: TribooConflictError,
-    429: TribooRateLimitError,
 }
 
 
@@ -279,24 +266,17 @@ class TribooHook(BaseHook):
         once, and the task's own retry comes back later instead of holding a worker.
         """
         settings = self.settings
-
-        def retryable(problem: BaseException) -> bool:
-            wait = problem.retry_after if isinstance(problem, TribooAPIError) else None
-            if wait is not None and wait > settings.retry_after_max:
-                self.log.warning(
-                    "Triboo %s: the server asks to wait %.0f s, more than retry_after_max "
-                    "(%.0f s); not waiting",
-                    operation,
-                    wait,
-                    settings.retry_after_max,
-                )
-                return False
-            return _retryable(problem, safe)
-
         retrying = Retrying(
-            retry=retry_if_exception(retryable),
+            retry=retry_if_exception(
+                lambda problem: answers.retryable(
+                    problem,
+                    safe=safe,
+                    longest_wait=settings.retry_after_max,
+                    log=self.log,
+                )
+            ),
             stop=stop_after_attempt(settings.max_retries + 1),
-            wait=lambda state: _wait(state, settings.retry_max_wait, self.log),
+            wait=lambda state: answers.wait(state, settings.retry_max_wait, self.log),
             before_sleep=lambda state: self.log.warning(
                 "Triboo %s: %s; retry %d of %d",
                 operation,
@@ -316,7 +296,7 @@ class TribooHook(BaseHook):
         try:
             response = send()
         except TokenError as problem:
-            raise _token_error(problem) from None
+            raise answers.token_error(problem) from None
         except httpx.TransportError as problem:
             # The request (with its URL, never a secret) is named; the token is in a header.
             raise TribooConnectionError(
@@ -328,14 +308,14 @@ class TribooHook(BaseHook):
                 raise  # not a problem with an answer: our own bug, never retried as one
             # An answer arrived and the generated parser could not read it: an undocumented
             # status (HTTPStatus raises), an HTML page, a truncated or reshaped JSON body.
-            raise _unreadable(operation, received, problem) from problem
+            raise answers.unreadable(operation, received, problem) from problem
         status = int(response.status_code)
         if status in expect:
             return response.parsed
         if response.parsed is None and self._received.last is not None:
             # A status the spec does not document for this operation: read the body here.
-            raise _undocumented(operation, self._received.last)
-        raise _api_error(operation, status, response.headers, response.parsed)
+            raise answers.undocumented(operation, self._received.last)
+        raise answers.api_error(operation, status, response.headers, response.parsed)
 
     # -- pagination --
 
@@ -506,7 +486,7 @@ class TribooHook(BaseHook):
                     break
                 if attempt == attempts:
                     raise
-                self.sleep(_backoff(attempt, self.settings.retry_max_wait))
+                self.sleep(answers.backoff(attempt, self.settings.retry_max_wait))
         if not resolve:
             return None
         found = self.find_users(usernames=[username])
@@ -711,123 +691,3 @@ def _enrollment_outcome(row: dict[str, Any], action: str) -> str:  # noqa: PLR09
     if after.get("allowed"):
         return "pre_enrolled"
     return "error"
-
-
-def _detail(parsed: Any) -> str:
-    """The server's short reason, from either error generation; never a body dump."""
-    for name in ("detail", "status", "error", "error_code", "api_error_message"):
-        value = parsed.get(name) if isinstance(parsed, dict) else getattr(parsed, name, None)
-        if isinstance(value, str) and value:
-            return value[:200]
-    return ""
-
-
-def _api_error(
-    operation: str, status: int, headers: Mapping[str, str], parsed: Any, detail: str = ""
-) -> TribooAPIError:
-    """The typed error for an unexpected ``status``, whatever its body said (or failed to)."""
-    detail = detail or _detail(parsed)
-    if status == 429:
-        header = headers.get("Retry-After")
-        return TribooRateLimitError(
-            operation,
-            status,
-            detail,
-            retry_after=retry_after_seconds(header),
-            retry_after_header=header,
-        )
-    if status == 400:
-        fields = (
-            parsed if isinstance(parsed, dict) else getattr(parsed, "additional_properties", {})
-        )
-        errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
-        return TribooValidationError(operation, status, detail, errors)
-    if status >= 500 and status not in _ERRORS:
-        # RFC 9110: a 503's Retry-After says how long the service expects to be down.
-        wait = retry_after_seconds(headers.get("Retry-After")) if status == 503 else None
-        return TribooServerError(operation, status, detail, retry_after=wait)
-    return _ERRORS.get(status, TribooAPIError)(operation, status, detail)
-
-
-def _unreadable(operation: str, answer: httpx.Response, problem: Exception) -> TribooAPIError:
-    """An answer the generated parser could not read, typed by its own status.
-
-    A 2xx that cannot be read is a server fault (retried on safe calls); any other status
-    keeps its meaning (a 404 HTML page is a not-found, never retried), with a short reason.
-    """
-    status = answer.status_code
-    if status not in HTTPStatus._value2member_map_:
-        reason = "a status HTTP does not define"
-    else:
-        reason = _body_kind(answer)
-    if 200 <= status < 300:
-        return TribooServerError(operation, status, f"unreadable answer: {reason}")
-    return _api_error(operation, status, answer.headers, None, f"unreadable answer: {reason}")
-
-
-def _undocumented(operation: str, answer: httpx.Response) -> TribooAPIError:
-    """The error for a status the spec does not document for ``operation``: the body is
-    read as plain JSON for its reason and field errors, or named by its kind."""
-    try:
-        body = orjson.loads(answer.content)
-    except orjson.JSONDecodeError:
-        body = None
-    if isinstance(body, dict):
-        return _api_error(operation, answer.status_code, answer.headers, body)
-    reason = _body_kind(answer) if body is None else "JSON of an unexpected shape"
-    return _api_error(
-        operation, answer.status_code, answer.headers, None, f"unreadable answer: {reason}"
-    )
-
-
-def _body_kind(answer: httpx.Response) -> str:
-    """What is wrong with a body the parser refused, in a few words (never its content)."""
-    kind = answer.headers.get("content-type", "").split(";")[0].strip() or "untyped"
-    if not answer.content:
-        return "an empty body"
-    try:
-        orjson.loads(answer.content)
-    except orjson.JSONDecodeError:
-        return "JSON that cannot be decoded" if "json" in kind else f"a {kind} body, not JSON"
-    return "JSON of an unexpected shape"
-
-
-def _token_error(problem: TokenError) -> TribooAPIError:
-    """The error for a refused token request, typed like any other answer by its status."""
-    status = problem.status_code
-    if status in (400, 401):
-        return TribooAuthError("getAccessToken", status, problem.error)
-    if status == 403:  # the per-IP token throttle answers an HTML 403
-        return TribooRateLimitError(
-            "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
-        )
-    if 200 <= status < 300:  # a success without a usable token: the server's fault
-        return TribooServerError("getAccessToken", status, problem.error)
-    headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
-    return _api_error("getAccessToken", status, headers, None, problem.error)
-
-
-def _retryable(problem: BaseException, safe: bool) -> bool:
-    if isinstance(problem, TribooRateLimitError):
-        return True
-    return safe and isinstance(problem, TribooConnectionError | TribooServerError)
-
-
-def _backoff(attempt: int, cap: float) -> float:
-    """Exponential backoff with full jitter."""
-    return random.uniform(0, min(cap, 2.0**attempt))  # noqa: S311 - jitter, not security
-
-
-def _wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
-    problem = state.outcome.exception() if state.outcome else None
-    wait = problem.retry_after if isinstance(problem, TribooAPIError) else None
-    if wait is not None:
-        # The server's word (429, 503), within retry_after_max: sooner earns another refusal.
-        return float(wait) + random.uniform(0, 0.5)  # noqa: S311
-    if isinstance(problem, TribooRateLimitError) and problem.retry_after_header is not None:
-        log.warning(
-            "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; backing off instead",
-            problem.operation,
-            problem.retry_after_header[:64],
-        )
-    return _backoff(state.attempt_number, cap)

@@ -1,0 +1,187 @@
+"""How an unexpected answer becomes one typed error, and how long to wait before a retry.
+
+No generated model is needed to read an answer, and nothing here imports Airflow beyond
+the error tree (:mod:`triboo_provider.exceptions`).
+
+Every status keeps its number whatever the body: :func:`api_error` types a documented
+answer, :func:`unreadable` one the generated parser could not read, :func:`undocumented` a
+status the spec does not document for the operation, :func:`token_error` a refused token
+request. :func:`retryable` and :func:`wait` are the retry policy's two questions.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+import orjson
+from tenacity import RetryCallState
+
+from triboo_provider.auth import TokenError
+from triboo_provider.exceptions import (
+    TribooAPIError,
+    TribooAuthError,
+    TribooConflictError,
+    TribooConnectionError,
+    TribooNotFoundError,
+    TribooRateLimitError,
+    TribooServerError,
+    TribooValidationError,
+)
+from triboo_provider.http_rules import retry_after_seconds
+
+# The error type of each 4xx status the server documents; 5xx are TribooServerError.
+ERRORS: dict[int, type[TribooAPIError]] = {
+    400: TribooValidationError,
+    401: TribooAuthError,
+    403: TribooAuthError,
+    404: TribooNotFoundError,
+    409: TribooConflictError,
+    429: TribooRateLimitError,
+}
+
+
+def detail_of(parsed: Any) -> str:
+    """The server's short reason, from either error generation; never a body dump."""
+    for name in ("detail", "status", "error", "error_code", "api_error_message"):
+        value = parsed.get(name) if isinstance(parsed, dict) else getattr(parsed, name, None)
+        if isinstance(value, str) and value:
+            return value[:200]
+    return ""
+
+
+def api_error(
+    operation: str, status: int, headers: Mapping[str, str], parsed: Any, detail: str = ""
+) -> TribooAPIError:
+    """The typed error for an unexpected ``status``, whatever its body said (or failed to)."""
+    detail = detail or detail_of(parsed)
+    if status == 429:
+        header = headers.get("Retry-After")
+        return TribooRateLimitError(
+            operation,
+            status,
+            detail,
+            retry_after=retry_after_seconds(header),
+            retry_after_header=header,
+        )
+    if status == 400:
+        fields = (
+            parsed if isinstance(parsed, dict) else getattr(parsed, "additional_properties", {})
+        )
+        errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
+        return TribooValidationError(operation, status, detail, errors)
+    if status >= 500 and status not in ERRORS:
+        # RFC 9110: a 503's Retry-After says how long the service expects to be down.
+        wait = retry_after_seconds(headers.get("Retry-After")) if status == 503 else None
+        return TribooServerError(operation, status, detail, retry_after=wait)
+    return ERRORS.get(status, TribooAPIError)(operation, status, detail)
+
+
+def unreadable(operation: str, answer: httpx.Response, problem: Exception) -> TribooAPIError:
+    """An answer the generated parser could not read, typed by its own status.
+
+    A 2xx that cannot be read is a server fault (retried on safe calls); any other status
+    keeps its meaning (a 404 HTML page is a not-found, never retried), with a short reason.
+    """
+    status = answer.status_code
+    if status not in HTTPStatus._value2member_map_:
+        reason = "a status HTTP does not define"
+    else:
+        reason = _body_kind(answer)
+    if 200 <= status < 300:
+        return TribooServerError(operation, status, f"unreadable answer: {reason}")
+    return api_error(operation, status, answer.headers, None, f"unreadable answer: {reason}")
+
+
+def undocumented(operation: str, answer: httpx.Response) -> TribooAPIError:
+    """The error for a status the spec does not document for ``operation``: the body is
+    read as plain JSON for its reason and field errors, or named by its kind."""
+    try:
+        body = orjson.loads(answer.content)
+    except orjson.JSONDecodeError:
+        body = None
+    if isinstance(body, dict):
+        return api_error(operation, answer.status_code, answer.headers, body)
+    reason = _body_kind(answer) if body is None else "JSON of an unexpected shape"
+    return api_error(
+        operation, answer.status_code, answer.headers, None, f"unreadable answer: {reason}"
+    )
+
+
+def _body_kind(answer: httpx.Response) -> str:
+    """What is wrong with a body the parser refused, in a few words (never its content)."""
+    kind = answer.headers.get("content-type", "").split(";")[0].strip() or "untyped"
+    if not answer.content:
+        return "an empty body"
+    try:
+        orjson.loads(answer.content)
+    except orjson.JSONDecodeError:
+        return "JSON that cannot be decoded" if "json" in kind else f"a {kind} body, not JSON"
+    return "JSON of an unexpected shape"
+
+
+def token_error(problem: TokenError) -> TribooAPIError:
+    """The error for a refused token request, typed like any other answer by its status."""
+    status = problem.status_code
+    if status in (400, 401):
+        return TribooAuthError("getAccessToken", status, problem.error)
+    if status == 403:  # the per-IP token throttle answers an HTML 403
+        return TribooRateLimitError(
+            "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
+        )
+    if 200 <= status < 300:  # a success without a usable token: the server's fault
+        return TribooServerError("getAccessToken", status, problem.error)
+    headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
+    return api_error("getAccessToken", status, headers, None, problem.error)
+
+
+def retryable(
+    problem: BaseException, *, safe: bool, longest_wait: float, log: logging.Logger | Any
+) -> bool:
+    """Whether a try that raised ``problem`` is tried again.
+
+    A 429 always, after its ``Retry-After``; a connection error or a server error only for
+    a ``safe`` call. A ``Retry-After`` (429, 503) longer than ``longest_wait`` seconds is
+    not waited for: the error goes up at once, so the task's own retry comes back later
+    instead of holding a worker (and ``time.sleep`` never sees an absurd value).
+    """
+    wait_for = problem.retry_after if isinstance(problem, TribooAPIError) else None
+    if wait_for is not None and wait_for > longest_wait:
+        log.warning(
+            "Triboo %s: the server asks to wait %.0f s, more than retry_after_max (%.0f s); "
+            "not waiting",
+            problem.operation if isinstance(problem, TribooAPIError) else "call",
+            wait_for,
+            longest_wait,
+        )
+        return False
+    if isinstance(problem, TribooRateLimitError):
+        return True
+    return safe and isinstance(problem, TribooConnectionError | TribooServerError)
+
+
+def backoff(attempt: int, cap: float) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, 2.0**attempt))  # noqa: S311 - jitter, not security
+
+
+def wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
+    """Seconds before the next try: the answer's ``Retry-After`` (429, 503) plus up to half a
+    second of jitter, else :func:`backoff` capped at ``cap`` (and a warning when the answer
+    had a ``Retry-After`` that could not be read)."""
+    problem = state.outcome.exception() if state.outcome else None
+    asked = problem.retry_after if isinstance(problem, TribooAPIError) else None
+    if asked is not None:
+        # The server's word, within retry_after_max: sooner only earns another refusal.
+        return float(asked) + random.uniform(0, 0.5)  # noqa: S311
+    if isinstance(problem, TribooRateLimitError) and problem.retry_after_header is not None:
+        log.warning(
+            "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; backing off instead",
+            problem.operation,
+            problem.retry_after_header[:64],
+        )
+    return backoff(state.attempt_number, cap)
