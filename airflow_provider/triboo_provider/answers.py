@@ -59,8 +59,8 @@ def api_error(
 ) -> TribooAPIError:
     """The typed error for an unexpected ``status``, whatever its body said (or failed to)."""
     detail = detail or detail_of(parsed)
+    header = headers.get("Retry-After")
     if status == 429:
-        header = headers.get("Retry-After")
         return TribooRateLimitError(
             operation,
             status,
@@ -68,16 +68,27 @@ def api_error(
             retry_after=retry_after_seconds(header),
             retry_after_header=header,
         )
+    if 200 <= status < 300:
+        # A success the operation does not document (a 204 where a page was due): nothing
+        # usable came back, as with an unreadable 2xx.
+        return TribooServerError(operation, status, detail or "an undocumented success")
     if status == 400:
         fields = (
             parsed if isinstance(parsed, dict) else getattr(parsed, "additional_properties", {})
         )
         errors = {k: [str(m) for m in v] for k, v in fields.items() if isinstance(v, list)}
         return TribooValidationError(operation, status, detail, errors)
-    if status >= 500 and status not in ERRORS:
+    if status >= 500:
         # RFC 9110: a 503's Retry-After says how long the service expects to be down.
-        wait = retry_after_seconds(headers.get("Retry-After")) if status == 503 else None
-        return TribooServerError(operation, status, detail, retry_after=wait)
+        if status != 503:
+            header = None
+        return TribooServerError(
+            operation,
+            status,
+            detail,
+            retry_after=retry_after_seconds(header),
+            retry_after_header=header,
+        )
     return ERRORS.get(status, TribooAPIError)(operation, status, detail)
 
 
@@ -129,7 +140,7 @@ def token_error(problem: TokenError) -> TribooAPIError:
     status = problem.status_code
     if status in (400, 401):
         return TribooAuthError("getAccessToken", status, problem.error)
-    if status == 403:  # the per-IP token throttle answers an HTML 403
+    if status == 403 and not problem.from_body:  # the per-IP throttle's HTML 403 page
         return TribooRateLimitError(
             "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
         )
@@ -170,18 +181,26 @@ def backoff(attempt: int, cap: float) -> float:
 
 
 def wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
-    """Seconds before the next try: the answer's ``Retry-After`` (429, 503) plus up to half a
-    second of jitter, else :func:`backoff` capped at ``cap`` (and a warning when the answer
-    had a ``Retry-After`` that could not be read)."""
+    """:func:`wait_after` for a tenacity retry state."""
     problem = state.outcome.exception() if state.outcome else None
-    asked = problem.retry_after if isinstance(problem, TribooAPIError) else None
-    if asked is not None:
-        # The server's word, within retry_after_max: sooner only earns another refusal.
-        return float(asked) + random.uniform(0, 0.5)  # noqa: S311
-    if isinstance(problem, TribooRateLimitError) and problem.retry_after_header is not None:
-        log.warning(
-            "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; backing off instead",
-            problem.operation,
-            problem.retry_after_header[:64],
-        )
-    return backoff(state.attempt_number, cap)
+    return wait_after(problem, state.attempt_number, cap, log)
+
+
+def wait_after(
+    problem: BaseException | None, attempt: int, cap: float, log: logging.Logger | Any
+) -> float:
+    """Seconds before try ``attempt + 1``: the answer's ``Retry-After`` (429, 503) plus up
+    to half a second of jitter, else :func:`backoff` capped at ``cap`` (with a warning when
+    the answer had a ``Retry-After`` that could not be read)."""
+    if isinstance(problem, TribooAPIError):
+        if problem.retry_after is not None:
+            # The server's word, within retry_after_max: sooner only earns another refusal.
+            return problem.retry_after + random.uniform(0, 0.5)  # noqa: S311
+        if problem.retry_after_header is not None:
+            log.warning(
+                "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; "
+                "backing off instead",
+                problem.operation,
+                problem.retry_after_header[:64],
+            )
+    return backoff(attempt, cap)

@@ -23,13 +23,22 @@ REFRESHABLE = frozenset({"token_expired", "token_nonexistent"})
 class TokenError(Exception):
     """The token endpoint refused or failed; carries no secret.
 
-    ``retry_after`` is the answer's ``Retry-After`` header as received (or None).
+    ``retry_after`` is the answer's ``Retry-After`` header as received (or None);
+    ``from_body`` says whether ``error`` is the server's own (a JSON ``error``), not ours.
     """
 
-    def __init__(self, status_code: int, error: str, retry_after: str | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        error: str,
+        retry_after: str | None = None,
+        *,
+        from_body: bool = False,
+    ) -> None:
         self.status_code = status_code
         self.error = error
         self.retry_after = retry_after
+        self.from_body = from_body
         super().__init__(f"token request failed with HTTP {status_code}: {error}")
 
 
@@ -108,6 +117,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 response.status_code,
                 str(error or "no usable access token in the answer")[:100],
                 response.headers.get("Retry-After"),
+                from_body=bool(error),
             )
         token: str = body["access_token"]
         if self._on_token is not None:

@@ -69,7 +69,8 @@ class TribooAPIError(TribooError):
     """The server answered with a status the operation did not expect.
 
     ``retry_after`` is the wait in seconds the answer asked for (``Retry-After`` of a 429
-    or a 503, in seconds or as an HTTP-date), None when it asked for none.
+    or a 503, in seconds or as an HTTP-date), None when it asked for none or the header
+    could not be read; ``retry_after_header`` keeps the header as received.
     """
 
     # AirflowException types this as HTTPStatus; 0 means no usable status was received.
@@ -82,11 +83,13 @@ class TribooAPIError(TribooError):
         detail: str = "",
         *,
         retry_after: float | None = None,
+        retry_after_header: str | None = None,
     ) -> None:
         self.operation = operation
         self.status_code = status_code
         self.detail = detail
         self.retry_after = retry_after
+        self.retry_after_header = retry_after_header
         suffix = f": {detail}" if detail else ""
         super().__init__(f"Triboo {operation} failed with HTTP {status_code}{suffix}")
 
@@ -96,20 +99,7 @@ class TribooServerError(TribooAPIError):
 
 
 class TribooRateLimitError(TribooAPIError):
-    """429 (or the token endpoint's throttle); ``retry_after_header`` keeps the header as
-    received, for the log when it could not be read."""
-
-    def __init__(
-        self,
-        operation: str,
-        status_code: int,
-        detail: str = "",
-        *,
-        retry_after: float | None = None,
-        retry_after_header: str | None = None,
-    ) -> None:
-        super().__init__(operation, status_code, detail, retry_after=retry_after)
-        self.retry_after_header = retry_after_header
+    """429, or the token endpoint's per-IP throttle (an HTML 403)."""
 
 
 class TribooAuthError(TribooAPIError, AirflowFailException):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import math
+import re
 
 import httpx
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 
 
 def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
@@ -62,11 +63,9 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
 
 
 def _seconds(text: str) -> float | None:
-    try:
-        seconds = float(text)
-    except ValueError:
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    """``delay-seconds`` (RFC 9110: ASCII digits), read leniently with a decimal part;
+    ``"1e2"``, ``"+60"``, ``"6_0"`` and other digits than ASCII are not seconds."""
+    return float(text) if _SECONDS.fullmatch(text.strip()) else None
 
 
 def _date(text: str, now: dt.datetime | None) -> float | None:

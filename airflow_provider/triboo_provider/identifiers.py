@@ -40,6 +40,7 @@ _DOMAIN = re.compile(
 )
 _LITERAL = re.compile(r"\[([A-F0-9:.]+)\]\Z", re.IGNORECASE)
 _UNLISTABLE = re.compile(r"[,\s]")
+_ID = re.compile(r"[0-9]{1,19}")  # a 64-bit database id, in ASCII digits
 
 Kind = Literal["user_id", "username", "email"]
 
@@ -47,8 +48,8 @@ Kind = Literal["user_id", "username", "email"]
 def username_problem(value: str) -> str | None:
     """Why the server would refuse ``value`` as a username, or None.
 
-    Every ``*_problem`` function answers a phrase that reads after "is": ``f"{value!r} is
-    {problem}"``.
+    Every ``*_problem`` function answers a short phrase that never repeats the value: a
+    username or an e-mail is a person's data, and messages end up in task logs.
     """
     if len(value) > USERNAME_MAX_LENGTH:
         return f"{len(value)} characters long, at most {USERNAME_MAX_LENGTH} allowed"
@@ -114,7 +115,8 @@ def _domain_ok(domain: str) -> bool:
 
 
 def id_problem(value: str) -> str | None:
-    """Why ``value`` is not a user id (a positive integer in ASCII digits), or None."""
+    """Why ``value`` is not a user id (a positive integer of at most 19 ASCII digits), or
+    None."""
     return None if match_key("user_id", value) else "not a positive integer"
 
 
@@ -130,7 +132,7 @@ def list_problems(values: list[str], name: str, kind: Kind | Literal["identifier
     """Every item of list parameter ``name`` that is not a ``kind``, as ``name item N: …``."""
     check = _CHECKS[kind]
     return [
-        f"{name} item {number}: {value!r} is {check(value)}"
+        f"{name} item {number}: {check(value)}"
         for number, value in enumerate(values, 1)
         if check(value)
     ]
@@ -157,5 +159,5 @@ def match_key(kind: Kind, value: Any) -> int | str | None:
         return None
     if kind == "user_id":
         text = str(value).strip()
-        return int(text) if text.isascii() and text.isdigit() else None
+        return int(text) if _ID.fullmatch(text) else None
     return str(value).strip().casefold()

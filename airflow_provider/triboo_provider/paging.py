@@ -47,19 +47,23 @@ class Envelope:
         """
         if isinstance(page, Envelope):
             return page
-        if not isinstance(page, dict):
-            return cls(int(page.count), int(page.num_pages), page.next_, list(page.results))
-        results, link = page.get("results"), page.get("next")
-        count, pages = page.get("count"), page.get("num_pages")
+        item: type = object  # a generated model's parser checked its items already
+        if isinstance(page, dict):
+            count, pages = page.get("count"), page.get("num_pages")
+            link, results, item = page.get("next"), page.get("results"), dict
+        else:
+            count, pages, link, results = page.count, page.num_pages, page.next_, page.results
         if (
             not isinstance(results, list)
-            or not all(isinstance(item, dict) for item in results)
-            or not (link is None or isinstance(link, str))
+            or not all(isinstance(entry, item) for entry in results)
+            or isinstance(count, bool)
             or not isinstance(count, int)
+            or isinstance(pages, bool)
             or not isinstance(pages, int)
+            or not (link is None or isinstance(link, str))
         ):
             raise ValueError("not a page: count, num_pages, next and a list of results")
-        return cls(count, pages, link, results)
+        return cls(count, pages, link, list(results))
 
 
 def consistent_pages(

@@ -28,16 +28,15 @@ from __future__ import annotations
 
 import ast
 import json
+import numbers
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from triboo_provider.exceptions import TribooInputError
 
 _SEPARATORS = re.compile(r"[,\r\n]")
-# Jinja's expression and statement delimiters: no id, username or course key holds them,
-# and an e-mail that does is a template nobody rendered.
-_TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}", re.DOTALL)
 # What a template prints for a missing value (Python's None, JSON's null).
 _MISSING = frozenset({"None", "null"})
 
@@ -50,21 +49,25 @@ def as_list(value: Any, name: str) -> list[Any]:
     raise TribooInputError([f"{name}: {problem}"])
 
 
-def as_texts(value: Any, name: str) -> list[str]:
-    """:func:`as_list`, then every item as stripped text (integers written in decimal).
+def as_texts(value: Any, name: str, *, integers: bool = False) -> list[str]:
+    """:func:`as_list`, then every item as stripped text.
 
-    :raises TribooInputError: ``value`` is no list, or an item is not text or an integer;
-        every such item is named (``name item N``).
+    With ``integers`` (ids), an integer item is written in decimal. Without, only text is
+    text: native rendering reads ``"1_000"`` or ``"0x2D"`` as the numbers 1000 and 45, and
+    a username is never made of one.
+
+    :raises TribooInputError: ``value`` is no list, or an item is not text (or an integer,
+        with ``integers``); every such item is named (``name item N``).
     """
     items = as_list(value, name)
     problems = [
-        f"{name} item {number}: {_item_problem(item)}"
+        f"{name} item {number}: {_item_problem(item, integers)}"
         for number, item in enumerate(items, 1)
-        if not isinstance(item, str) and (isinstance(item, bool) or not isinstance(item, int))
+        if not isinstance(item, str) and not (integers and _integer(item))
     ]
     if problems:
         raise TribooInputError(problems)
-    return [str(item).strip() for item in items]
+    return [str(item).strip() if isinstance(item, str) else str(int(item)) for item in items]
 
 
 def _problem(value: Any) -> str | None:
@@ -72,7 +75,7 @@ def _problem(value: Any) -> str | None:
     if isinstance(value, str):
         return _text_problem(value.strip())
     refused = {
-        bool: f"{value!r} is not a list (a list, a JSON list or comma-separated items)",
+        bool: "a boolean is not a list (a list, a JSON list or comma-separated items)",
         bytes | bytearray | memoryview: "bytes are not a list; decode them first",
         Mapping: "a mapping is not a list; give its values as a list",
     }
@@ -85,19 +88,19 @@ def _problem(value: Any) -> str | None:
 
 
 def _text_problem(text: str) -> str | None:
-    if _TEMPLATE.search(text):
-        return f"{_shown(text)} is a template that was not rendered"
+    if _template(text):
+        return "a template that was not rendered ({{ … }} or {% … %})"
     if text in _MISSING:
         return (
-            f"{text!r} is what a template prints for a missing value; leave the parameter "
+            f"{text!r}, what a template prints for a missing value; leave the parameter "
             f"unset, or give a list such as [{text!r}]"
         )
     if text.startswith(("[", "(", "{")):
         parsed = _parsed(text)
         if isinstance(parsed, dict):
-            return f"{_shown(text)} is a mapping, not a list"
+            return "a mapping, not a list"
         if not isinstance(parsed, list | tuple | set | frozenset):
-            return f"{_shown(text)} opens a list but is neither a JSON list nor a Python literal"
+            return f"opens a list with {text[0]!r} but is neither a JSON list nor a Python literal"
     return None
 
 
@@ -114,6 +117,17 @@ def _items(value: Any) -> list[Any]:
     return list(value)
 
 
+def _template(text: str) -> bool:
+    """``{{ … }}`` or ``{% … %}`` in ``text``, found in linear time. No id, username or
+    course key holds Jinja's delimiters, and an e-mail that does is a template nobody
+    rendered."""
+    for opening, closing in (("{{", "}}"), ("{%", "%}")):
+        start = text.find(opening)
+        if start != -1 and text.find(closing, start + 2) != -1:
+            return True
+    return False
+
+
 def _parsed(text: str) -> Any:
     """``text`` read as JSON, else as a Python literal; None when it is neither."""
     try:
@@ -121,7 +135,9 @@ def _parsed(text: str) -> Any:
     except (ValueError, RecursionError):
         pass
     try:
-        return ast.literal_eval(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # odd input makes the parser warn once per token
+            return ast.literal_eval(text)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
 
@@ -130,13 +146,18 @@ def _iterable(value: Any) -> bool:
     return isinstance(value, Iterable) and not isinstance(value, str | bytes | bytearray | Mapping)
 
 
-def _item_problem(item: Any) -> str:
+def _integer(item: Any) -> bool:
+    """An integer a database id can be (64 bits), numpy's included (``numbers.Integral``),
+    and not a boolean."""
+    return (
+        isinstance(item, numbers.Integral)
+        and not isinstance(item, bool)
+        and -(2**63) <= int(item) < 2**63
+    )
+
+
+def _item_problem(item: Any, integers: bool) -> str:
     if item is None:
-        return "None is a missing value, not text"
-    shown = repr(item) if len(repr(item)) <= 40 else repr(item)[:37] + "..."
-    return f"{shown} is a {type(item).__name__}, not text or an integer"
-
-
-def _shown(text: str) -> str:
-    """The start of a value for a message: enough to recognise it, never a whole payload."""
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+        return "None, a missing value"
+    wanted = "text or an integer" if integers else "text (quote it: native rendering made it one)"
+    return f"a value of type {type(item).__name__}, not {wanted}"

@@ -76,6 +76,7 @@ STRINGS = (
     "lt_ilt_supervisor",
     "country",
 )
+_INTEGER = re.compile(r"-?[0-9]{1,19}")  # ASCII digits, no more than a 64-bit integer holds
 MAX_TEXT = 10_000  # fields without a documented limit: a sanity bound, not the server's
 WRITABLE = frozenset((*STRINGS, *BOOLEANS, *ENUMS, "year_of_birth", "lt_hire_date"))
 _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
@@ -127,7 +128,7 @@ def validate_users(
             if folded is None:
                 continue
             if folded in seen[name]:
-                problems.append(f"{name}: {clean[name]!r} repeats {seen[name][folded]}")
+                problems.append(f"{name}: repeats {seen[name][folded]}")
             else:
                 seen[name][folded] = label
         result.problems.extend(
@@ -152,14 +153,16 @@ def _validate_row(
         elif key == "user_id":
             number = _int(identifier)
             if number is None or number < 1:
-                problems.append(f"user_id: {identifier!r} is not a positive integer")
+                problems.append("user_id: not a positive integer")
             clean[key] = number
+        elif isinstance(identifier, bool) or not isinstance(identifier, str | int):
+            problems.append(f"{key}: a {type(identifier).__name__}, not text")
         else:
             clean[key] = str(identifier).strip()
             check = username_problem if key == "username" else email_problem
             problem = check(clean[key])
             if problem:
-                problems.append(f"{key}: {clean[key]!r} is {problem}")
+                problems.append(f"{key}: {problem}")
     if creating:
         problems += [f"{name}: required" for name in REQUIRED_ON_CREATE if name not in present]
     allowed = WRITABLE | ({"is_active"} if not creating else set())
@@ -179,13 +182,13 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
     if name in BOOLEANS or name == "is_active":
         flag = parse_bool(value)
         if flag is None:
-            return f"{value!r} is not a boolean (true/false, yes/no, 1/0)"
+            return "not a boolean (true/false, yes/no, 1/0)"
         clean[name] = flag
         return None
     if name == "year_of_birth":
         year = _int(value)
         if year is None or not 1900 <= year <= 2100:
-            return f"{value!r} is not a year between 1900 and 2100"
+            return "not a year between 1900 and 2100"
         clean[name] = year
         return None
     if name == "lt_hire_date" and isinstance(value, dt.date):
@@ -202,19 +205,19 @@ def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa:
         try:
             clean[name] = dt.date.fromisoformat(text).isoformat()
         except ValueError:
-            return f"{text!r} is not a date (YYYY-MM-DD)"
+            return "not a date (YYYY-MM-DD)"
         return None
     if name in ENUMS:
         if text not in ENUMS[name]:
-            return f"{text!r} is not one of {', '.join(ENUMS[name])}"
+            return f"not one of {', '.join(ENUMS[name])}"
     elif len(text) > MAX_LENGTH.get(name, MAX_TEXT):
         return f"{len(text)} characters, at most {MAX_LENGTH.get(name, MAX_TEXT)} allowed"
     elif name == "username" and username_problem(text):
-        return f"{text!r} may contain only letters, digits and @.+-_"
+        return str(username_problem(text))
     elif name in ("email", "lt_ilt_supervisor") and email_problem(text):
-        return f"{text!r} is {email_problem(text)}"
+        return str(email_problem(text))
     elif name == "country" and not COUNTRY.match(text):
-        return f"{text!r} is not an ISO 3166 alpha-2 code such as FR"
+        return "not an ISO 3166 alpha-2 code such as FR"
     clean[name] = text
     return None
 
@@ -226,10 +229,7 @@ def _int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     text = value.strip() if isinstance(value, str) else ""
-    digits = text.removeprefix("-")
-    if digits.isascii() and digits.isdigit():
-        return int(text)
-    return None
+    return int(text) if _INTEGER.fullmatch(text) else None
 
 
 def _missing(value: Any) -> bool:

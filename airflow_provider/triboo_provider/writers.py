@@ -57,23 +57,50 @@ def atomic_table(path: Any, fmt: str, schema: pa.Schema) -> Iterator[TableWriter
 
     The file appears at ``path`` only if the block finishes without an exception.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    with atomic_tables((path, fmt, schema)) as (writer,):
+        yield writer
+
+
+@contextmanager
+def atomic_tables(*tables: tuple[Any, str, pa.Schema]) -> Iterator[list[TableWriter]]:
+    """Open several ``(path, fmt, schema)`` tables that appear together or not at all.
+
+    Every file is finished under a hidden temporary name first (a Parquet writer can still
+    fail then, on a value of the wrong type); only when all are complete are they moved
+    into place, so a failure leaves none of them, never one table without the other.
+    """
+    for _, fmt, _ in tables:
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    opened: list[tuple[Any, Any, BinaryIO]] = []  # (temporary, path, handle)
+    writers: list[TableWriter] = []
     try:
-        with temporary.open("wb") as handle:
-            writer = TableWriter(handle, fmt, schema)
-            try:
-                yield writer
-            except BaseException:
+        for path, fmt, schema in tables:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+            handle = temporary.open("wb")
+            opened.append((temporary, path, handle))
+            writers.append(TableWriter(handle, fmt, schema))
+        try:
+            yield writers
+        except BaseException:
+            for writer in writers:
                 writer.abort()
-                raise
+            raise
+        for writer in writers:
             writer.close()
-        temporary.rename(path)
+        for _, _, handle in opened:
+            handle.close()
+        for temporary, path, _ in opened:
+            temporary.rename(path)
     except BaseException:
-        if temporary.exists():
-            temporary.unlink()
+        for writer in writers:  # first, while the handles are open (Parquet writes a footer)
+            writer.abort()
+        for temporary, _, handle in opened:
+            with suppress(OSError, ValueError):
+                handle.close()
+            if temporary.exists():
+                temporary.unlink()
         raise
 
 
@@ -129,9 +156,12 @@ class TableWriter:
             self._text = None
 
     def close(self) -> None:
+        """Finish the file; after this, :meth:`abort` does nothing."""
         if self._parquet is not None:
             self._flush()
             self._parquet.close()
+            self._parquet = None
         elif self._text is not None:
             self._text.flush()
             self._text.detach()
+            self._text = None

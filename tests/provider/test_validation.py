@@ -71,18 +71,18 @@ def test_every_problem_is_reported_with_row_and_field() -> None:
         },
     ]
     assert problems(rows) == [
-        "row 1, field email: 'not-an-email' is not an e-mail address",
+        "row 1, field email: not an e-mail address",
         "row 1, field first_name: 31 characters, at most 30 allowed",
         "row 2, field first_name: required",
         "row 2, field last_name: required",
-        "row 2, field username: 'has space' may contain only letters, digits and @.+-_",
+        "row 2, field username: not a username (letters, digits and @.+-_ only)",
         "row 3, field username: 151 characters, at most 150 allowed",
-        "row 3, field platform_role: 'Boss' is not one of "
+        "row 3, field platform_role: not one of "
         "Learner, Studio Admin, Studio Super Admin, Platform Admin",
-        "row 3, field analytics_access: 'Some' is not one of Restricted, Full Access",
-        "row 3, field lt_gdpr: 'maybe' is not a boolean (true/false, yes/no, 1/0)",
-        "row 3, field lt_hire_date: '2024-13-01' is not a date (YYYY-MM-DD)",
-        "row 3, field country: 'France' is not an ISO 3166 alpha-2 code such as FR",
+        "row 3, field analytics_access: not one of Restricted, Full Access",
+        "row 3, field lt_gdpr: not a boolean (true/false, yes/no, 1/0)",
+        "row 3, field lt_hire_date: not a date (YYYY-MM-DD)",
+        "row 3, field country: not an ISO 3166 alpha-2 code such as FR",
         "row 3, field shoe_size: unknown field",
     ]
 
@@ -94,8 +94,8 @@ def test_duplicates_inside_one_input() -> None:
         {**GOOD, "username": "x", "email": "JANE@example.com"},
     ]
     assert problems(rows) == [
-        "row 2, field username: 'jane.deer' repeats row 1",
-        "row 3, field email: 'JANE@example.com' repeats row 1",
+        "row 2, field username: repeats row 1",
+        "row 3, field email: repeats row 1",
     ]
 
 
@@ -161,7 +161,7 @@ def test_a_large_input_reports_every_row(tmp_path: Path) -> None:
     ]
     rows[99_999]["email"] = "broken"
     checked = validate_users(rows, creating=True)
-    assert checked.problems == ["row 100000, field email: 'broken' is not an e-mail address"]
+    assert checked.problems == ["row 100000, field email: not an e-mail address"]
     error = TribooInputError(checked.problems)
     assert "row 100000" in str(error)
 
@@ -193,6 +193,5 @@ def test_any_valid_row_passes(username: str, first: str, last: str) -> None:
 )
 def test_any_non_boolean_flag_is_refused_by_name(value: str) -> None:
     found = validate_users([{**GOOD, "edflex_catalog_access": value}], creating=True).problems
-    assert found == [
-        f"row 1, field edflex_catalog_access: {value!r} is not a boolean (true/false, yes/no, 1/0)"
-    ]
+    assert found == ["row 1, field edflex_catalog_access: not a boolean (true/false, yes/no, 1/0)"]
+    assert value not in " ".join(found) or value in "row 1, field edflex_catalog_access"

@@ -448,9 +448,16 @@ class TribooHook(BaseHook):
         return found
 
     def _users_page(self, field: str, values: str, number: int, size: int) -> Response[Any]:
-        return list_users.sync_detailed(
+        """One page of users; a page of another shape, or a user without an integer id,
+        raises here, inside the attempt, so it is an unreadable answer (a server error)."""
+        response = list_users.sync_detailed(
             client=self.api, page=number, page_size=size, **{field: values}
         )
+        if response.status_code == HTTPStatus.OK:
+            page = Envelope.of(response.parsed)
+            if not all(_int_id(user.user_id) for user in page.results):
+                raise ValueError("a user without an integer user_id")
+        return response
 
     @overload
     def create_user(
@@ -484,9 +491,12 @@ class TribooHook(BaseHook):
                 if self.find_users(usernames=[username]):
                     self.log.warning("createUser: answer lost (%s) but the user exists", problem)
                     break
-                if attempt == attempts:
+                settings = self.settings
+                if attempt == attempts or not answers.retryable(
+                    problem, safe=True, longest_wait=settings.retry_after_max, log=self.log
+                ):
                     raise
-                self.sleep(answers.backoff(attempt, self.settings.retry_max_wait))
+                self.sleep(answers.wait_after(problem, attempt, settings.retry_max_wait, self.log))
         if not resolve:
             return None
         found = self.find_users(usernames=[username])
@@ -588,20 +598,29 @@ class TribooHook(BaseHook):
             )
         else:
             raise ValueError(f"endpoint must be upstream or extended, not {endpoint!r}")
-        outcomes = []
-        for course_id, result in answer.courses.additional_properties.items():
-            for row in result.results:
-                raw = row.to_dict()
-                identifier = raw["identifier"]
-                if isinstance(identifier, dict):
-                    identifier = next(iter(identifier.values()), "")
-                outcomes.append(
-                    {
-                        "identifier": str(identifier),
-                        "course_id": course_id,
-                        "outcome": _enrollment_outcome(raw, action),
-                    }
-                )
+        operation = "bulkEnroll" if endpoint == "upstream" else "extendedBulkEnroll"
+        try:
+            outcomes = [
+                {
+                    "identifier": _identifier_of(row.to_dict()),
+                    "course_id": course_id,
+                    "outcome": _enrollment_outcome(row.to_dict(), action),
+                }
+                for course_id, result in answer.courses.additional_properties.items()
+                for row in result.results
+            ]
+        except (KeyError, TypeError, AttributeError) as problem:
+            raise TribooServerError(
+                operation, 200, "unreadable answer: JSON of an unexpected shape"
+            ) from problem
+        # One outcome per identifier and course, or some were dropped without a word.
+        expected = len(identifiers) * len(set(joined.split(",")))
+        if len(outcomes) != expected:
+            raise TribooServerError(
+                operation,
+                200,
+                f"the answer covers {len(outcomes)} of {expected} identifier-course pairs",
+            )
         return outcomes
 
     def iter_courses(self) -> Iterator[dict[str, Any]]:
@@ -637,6 +656,10 @@ def _user(user: models.User) -> dict[str, Any]:
     return user.to_dict()
 
 
+def _int_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _user_id(user: models.User) -> Hashable:
     return user.user_id
 
@@ -656,7 +679,7 @@ def _filter_values(values: Any, name: str) -> list[str]:
         or an item is blank or holds a comma or whitespace (the server splits on both);
         for ``user_ids``, an item is not a positive integer.
     """
-    items = as_texts(values, name)
+    items = as_texts(values, name, integers=name == "user_ids")
     bad = [
         f"{name} item {n}: blank or holds a comma or whitespace"
         for n, v in enumerate(items, 1)
@@ -672,6 +695,15 @@ def _filter_values(values: Any, name: str) -> list[str]:
 def _host_port(url: httpx.URL) -> str:
     scheme, host, port = origin(url)
     return f"{scheme}://{host}:{port}"
+
+
+def _identifier_of(row: dict[str, Any]) -> str:
+    """The identifier of a bulk enroll result: a string (upstream), or a one-key object
+    such as ``{"email": …}`` (extended)."""
+    identifier = row["identifier"]
+    if isinstance(identifier, dict):
+        identifier = next(iter(identifier.values()), "")
+    return str(identifier)
 
 
 def _enrollment_outcome(row: dict[str, Any], action: str) -> str:  # noqa: PLR0911 - a table

@@ -21,6 +21,7 @@ _FILTERS: tuple[tuple[Kind, str], ...] = (
     ("username", "usernames"),
     ("email", "emails"),
 )
+_NAMES = tuple(name for _, name in _FILTERS)
 
 
 def _outlets(kwargs: dict[str, Any], *paths: str | None) -> None:
@@ -48,7 +49,8 @@ def _server_rows(operation: str) -> Iterator[None]:
     """Turn server data the tables cannot flatten (a course without ``id``, a date that is
     no date, a list where an object belongs) into a typed server error, its cause kept.
 
-    Inside the output's ``atomic_table``: the failed export leaves no file.
+    Around the output's ``atomic_table``, so that a value Parquet refuses when the file
+    is finished is caught too; the failed export leaves no file.
     """
     from triboo_provider.exceptions import TribooServerError
 
@@ -75,7 +77,8 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
     """Export the user progress report: one row per user and enrolled course.
 
     Pages are fetched at the largest page size and streamed to ``path``; memory does not
-    grow with the report. The file (and ``badges_path``) appear only when complete.
+    grow with the report. The file and ``badges_path`` appear together, only when both are
+    complete.
     Filters (``user_ids``, ``usernames``, ``emails``) are applied here, on the client:
     current servers ignore them on this route and would export everyone. Each is a list
     parameter (:mod:`triboo_provider.params`); usernames and e-mails match ignoring case. A
@@ -114,6 +117,13 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
         self.user_ids = user_ids
         self.usernames = usernames
         self.emails = emails
+        # Which filters the DAG set: one that renders to None afterwards is a missing value,
+        # never "no filter" (which would export everyone).
+        self._set_filters = frozenset(
+            name
+            for name, value in zip(_NAMES, (user_ids, usernames, emails), strict=True)
+            if value is not None
+        )
 
     def _filters(self) -> dict[Kind, set[Any]]:
         """The match keys of each filter that is given, checked by the list and identifier
@@ -130,9 +140,15 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
         filters: dict[Kind, set[Any]] = {}
         problems: list[str] = []
         for kind, name in _FILTERS:
-            if getattr(self, name) is None:
+            if name not in self._set_filters:
                 continue
-            values = as_texts(getattr(self, name), name)
+            if getattr(self, name) is None:
+                problems.append(
+                    f"{name}: rendered to None, a missing value; leave the filter unset to "
+                    "export everyone, or give [] to export nobody"
+                )
+                continue
+            values = as_texts(getattr(self, name), name, integers=kind == "user_id")
             problems += list_problems(values, name, kind)
             filters[kind] = {match_key(kind, v) for v in values}
         if problems:
@@ -155,31 +171,32 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
                 yield report
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from contextlib import ExitStack
-
         from triboo_provider import tables
-        from triboo_provider.writers import atomic_table
+        from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.writers import atomic_tables
 
         filters = self._filters()
+        outputs = [(_path(self.path), self.format, tables.USER_PROGRESS)]
+        if self.badges_path and _path(self.badges_path) == outputs[0][0]:
+            raise TribooInputError(["badges_path: the same file as path; give another"])
+        if self.badges_path:
+            outputs.append((_path(self.badges_path), self.format, tables.BADGES))
         users = 0
-        with ExitStack() as stack:
-            main = stack.enter_context(
-                atomic_table(_path(self.path), self.format, tables.USER_PROGRESS)
-            )
-            badges = None
-            if self.badges_path:
-                badges = stack.enter_context(
-                    atomic_table(_path(self.badges_path), self.format, tables.BADGES)
-                )
+        # Both tables appear together or not at all; server data the tables cannot take
+        # (even when Parquet finds it at close) is a typed server error.
+        with (
+            _server_rows("listUserProgressReports"),
+            atomic_tables(*outputs) as writers,
+        ):
+            main, badges = writers[0], writers[1] if len(writers) > 1 else None
             # Filters that name nobody need no call: the export is empty.
             named = not filters or any(filters.values())
             reports = self.hook.iter_user_progress() if named else iter(())
-            with _server_rows("listUserProgressReports"):
-                for report in self._wanted(reports, filters):
-                    users += 1
-                    main.write(tables.user_progress_rows([report]))
-                    if badges is not None:
-                        badges.write(tables.badge_rows([report]))
+            for report in self._wanted(reports, filters):
+                users += 1
+                main.write(tables.user_progress_rows([report]))
+                if badges is not None:
+                    badges.write(tables.badge_rows([report]))
         self.log.info("exported %d rows for %d users to %s", main.rows, users, self.path)
         summary = {
             "path": str(self.path),
@@ -252,8 +269,8 @@ class TribooExportCourseProgressOperator(TribooBaseOperator):
         report = self.hook.course_progress(self.course_id, start, end)
         target = _path(self.output_dir) / f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
         with (
-            atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer,
             _server_rows("getCourseProgressReport"),
+            atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer,
         ):
             writer.write(tables.course_progress_rows(report, start, end))
         self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target)
@@ -272,8 +289,14 @@ def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        # A date, or a timestamp such as "{{ data_interval_start }}" renders to.
+        return (
+            dt.date.fromisoformat(text)
+            if len(text) == 10
+            else dt.datetime.fromisoformat(text).date()
+        )
     except ValueError:
         problems.append(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
         return None
@@ -301,8 +324,8 @@ class TribooExportCoursesOperator(TribooBaseOperator):
 
         keys: list[str] = []
         with (
-            atomic_table(_path(self.path), self.format, tables.COURSES) as writer,
             _server_rows("listCourses"),
+            atomic_table(_path(self.path), self.format, tables.COURSES) as writer,
         ):
             for row in tables.course_rows(self.hook.iter_courses()):
                 keys.append(row["course_id"])

@@ -98,13 +98,15 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         if checked.problems:
             raise TribooInputError(checked.problems)
         existing = self._existing(checked.rows)
-        split = [
-            f"{label}: its username is one account's and its e-mail another's"
+        # A row must name its account by username: one whose e-mail is another account's
+        # (under another username, or a second account) would act on the wrong person.
+        mismatched = [
+            f"{label}: {problem}"
             for label, row in zip(labels, checked.rows, strict=True)
-            if _split_match(row, existing)
+            if (problem := _mismatch(row, existing))
         ]
-        if split:
-            raise TribooInputError(split, after="after the look-up; nothing was created")
+        if mismatched:
+            raise TribooInputError(mismatched, after="after the look-up; nothing was created")
         clashes = [
             (label, row)
             for label, row in zip(labels, checked.rows, strict=True)
@@ -115,8 +117,7 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             raise TribooConflictError(
                 "createUsers",
                 409,
-                f"{len(clashes)} user(s) already exist, "
-                f"first {clashes[0][0]} ({clashes[0][1]['username']}); nothing created",
+                f"{len(clashes)} user(s) already exist, first {clashes[0][0]}; nothing created",
             )
         results = []
         for label, row in zip(labels, checked.rows, strict=True):
@@ -190,11 +191,15 @@ def _index(users: list[dict[str, Any]], kinds: tuple[Kind, ...]) -> dict[Any, di
     return {(kind, match_key(kind, user.get(kind))): user for user in users for kind in kinds}
 
 
-def _split_match(row: dict[str, Any], existing: dict[Any, dict[str, Any]]) -> bool:
-    """True when the row's username and e-mail name two different accounts."""
+def _mismatch(row: dict[str, Any], existing: dict[Any, dict[str, Any]]) -> str | None:
+    """Why a row's username and e-mail do not name one account (or none), or None."""
     by_name = _match_one(existing, "username", row["username"])
     by_email = _match_one(existing, "email", row["email"])
-    return by_name is not None and by_email is not None and by_name is not by_email
+    if by_email is None or by_email is by_name:
+        return None
+    if by_name is None:
+        return f"its e-mail is the one of user {by_email['user_id']}, under another username"
+    return "its username is one account's and its e-mail another's"
 
 
 def _match(row: dict[str, Any], existing: dict[Any, dict[str, Any]]) -> dict[str, Any] | None:
@@ -321,7 +326,7 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
         from triboo_provider.identifiers import list_problems, unique
         from triboo_provider.params import as_texts
 
-        ids = as_texts(self.user_ids, "user_ids")
+        ids = as_texts(self.user_ids, "user_ids", integers=True)
         names = as_texts(self.usernames, "usernames")
         problems = list_problems(ids, "user_ids", "user_id")
         problems += list_problems(names, "usernames", "username")
@@ -332,18 +337,21 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
         if problems:
             raise TribooInputError(problems)
         # An account named twice (45 and "045", Jane.Doe and jane.doe) is deactivated once.
+        given_ids, given_names = ids, names
         ids, names = unique(ids, "user_id"), unique(names, "username")
         outcomes = self.hook.deactivate_users(user_ids=[int(v) for v in ids], usernames=names)
         counts = Counter(str(o["status"]) for o in outcomes)
         self.log.info("deactivation: %s", dict(counts))
         if self.fail_on_missing and counts.get("user_not_found"):
-            missing = [
-                str(o["username"] or o["user_id"])
-                for o in outcomes
-                if o["status"] == "user_not_found"
-            ]
+            # The server answers one entry per identifier, in request order: ids, then names.
+            items = [f"user_ids item {given_ids.index(v) + 1}" for v in ids]
+            items += [f"usernames item {given_names.index(v) + 1}" for v in names]
             raise TribooInputError(
-                [f"no such user: {m}" for m in missing],
+                [
+                    f"{item}: no such user"
+                    for item, outcome in zip(items, outcomes, strict=False)
+                    if outcome.get("status") == "user_not_found"
+                ],
                 after=f"after the others were deactivated ({dict(counts)})",
             )
         return {"rows": len(outcomes), **dict(counts)}
