@@ -51,6 +51,12 @@ ROW = {"username": "u1", "email": "u1@example.com", "first_name": "F", "last_nam
 ROW = {**ROW, "name": "F L"}
 
 
+def one_page(results: list[Any]) -> dict[str, Any]:
+    """A list route's only page."""
+    envelope = {"count": len(results), "num_pages": 1, "current_page": 1, "start": 0}
+    return envelope | {"next": None, "previous": None, "results": results}
+
+
 @pytest.fixture
 def sandbox60(connect: Callable[..., None]) -> Iterator[SandboxServer]:
     with SandboxServer(make_sandbox(users=60, today=dt.date(2026, 11, 1))) as server:
@@ -98,10 +104,7 @@ def test_a_503_retry_after_is_honoured(
     token_endpoint.expect_oneshot_request(f"{V1}/users/").respond_with_data(
         "<h1>Maintenance</h1>", 503, content_type="text/html", headers={"Retry-After": "120"}
     )
-    token_endpoint.expect_request(f"{V1}/users/").respond_with_json(
-        {"count": 0, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
-        | {"previous": None, "results": []}
-    )
+    token_endpoint.expect_request(f"{V1}/users/").respond_with_json(one_page([]))
     hook = TribooHook()
     waits: list[float] = []
     hook.sleep = waits.append
@@ -163,10 +166,7 @@ def test_server_data_the_tables_cannot_flatten_is_a_server_error_and_no_file(
     bad: dict[str, Any], token_endpoint: HTTPServer, connect: Callable[..., None], tmp_path: Path
 ) -> None:
     connect(token_endpoint.url_for("").rstrip("/"), max_retries=0)
-    page = {"count": 1, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
-    token_endpoint.expect_request(f"{V1}/courses/").respond_with_json(
-        page | {"previous": None, "results": [bad]}
-    )
+    token_endpoint.expect_request(f"{V1}/courses/").respond_with_json(one_page([bad]))
     task = TribooExportCoursesOperator(task_id="c", path=str(tmp_path / "c.csv"), format="csv")
     with pytest.raises(TribooServerError, match="server data of an unexpected shape"):
         run(task)
@@ -177,9 +177,8 @@ def test_tags_given_as_one_string_are_one_tag(
     token_endpoint: HTTPServer, connect: Callable[..., None], tmp_path: Path
 ) -> None:
     connect(token_endpoint.url_for("").rstrip("/"), max_retries=0)
-    page = {"count": 1, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
     token_endpoint.expect_request(f"{V1}/courses/").respond_with_json(
-        page | {"previous": None, "results": [course(tags="security")]}
+        one_page([course(tags="security")])
     )
     run(TribooExportCoursesOperator(task_id="c", path=str(tmp_path / "c.jsonl"), format="jsonl"))
     assert json.loads((tmp_path / "c.jsonl").read_text())["tags"] == "security"
@@ -196,10 +195,7 @@ def test_a_token_answer_without_a_usable_token_is_a_retried_server_error(
     httpserver.expect_request("/oauth2/access_token").respond_with_json(
         {"access_token": "good-token", "expires_in": "junk"}
     )
-    httpserver.expect_request(f"{V1}/users/").respond_with_json(
-        {"count": 0, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
-        | {"previous": None, "results": []}
-    )
+    httpserver.expect_request(f"{V1}/users/").respond_with_json(one_page([]))
     hook = TribooHook()
     hook.sleep = lambda seconds: None
     assert hook.find_users(usernames=["a"]) == []
@@ -402,10 +398,7 @@ def test_a_409_whose_account_cannot_be_found_is_a_conflict(
     token_endpoint.expect_request(f"{V1}/users/", method="POST").respond_with_json(
         {"detail": "Username already used"}, status=409
     )
-    token_endpoint.expect_request(f"{V1}/users/", method="GET").respond_with_json(
-        {"count": 0, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
-        | {"previous": None, "results": []}
-    )
+    token_endpoint.expect_request(f"{V1}/users/", method="GET").respond_with_json(one_page([]))
     with pytest.raises(TribooConflictError, match="yet no user of this organisation"):
         run(TribooCreateUsersOperator(task_id="c", users=[ROW]))
 
@@ -563,9 +556,8 @@ def test_a_parquet_export_refusing_a_value_leaves_neither_table(
         {"course_id": "c", "course_title": "C", "status": "In Progress", "progress": 1}
         | {"badges": [{"badge": "b", "score": 1, "success": True, "success_date": None}]}
     ]
-    page = {"count": 1, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
     token_endpoint.expect_request(f"{V1}/user_progress_report/").respond_with_json(
-        page | {"previous": None, "results": [report]}
+        one_page([report])
     )
     task = TribooExportUserProgressOperator(
         task_id="x", path=str(tmp_path / "p.parquet"), badges_path=str(tmp_path / "b.parquet")
@@ -608,10 +600,7 @@ def test_a_create_honours_a_503_retry_after(
     token_endpoint.expect_request(f"{V1}/users/", method="POST").respond_with_data(
         "<h1>Maintenance</h1>", 503, content_type="text/html", headers={"Retry-After": retry_after}
     )
-    token_endpoint.expect_request(f"{V1}/users/", method="GET").respond_with_json(
-        {"count": 0, "num_pages": 1, "current_page": 1, "start": 0, "next": None}
-        | {"previous": None, "results": []}
-    )
+    token_endpoint.expect_request(f"{V1}/users/", method="GET").respond_with_json(one_page([]))
     hook = TribooHook()
     slept: list[float] = []
     hook.sleep = slept.append
