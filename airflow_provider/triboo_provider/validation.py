@@ -27,7 +27,13 @@ REQUIRED_ON_CREATE = ("username", "email", "first_name", "last_name", "name")
 MAX_LENGTH = {"username": 150, "email": 254, "first_name": 30, "last_name": 30, "name": 255}
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 ENUMS: dict[str, tuple[str, ...]] = {
-    "platform_role": ("Learner", "Studio Admin", "Studio Super Admin", "Platform Admin"),
+    "platform_role": (
+        "Learner",
+        "Studio Admin",
+        "Studio Super Admin",
+        "Platform Admin",
+        "Super Platform Admin",
+    ),
     "analytics_access": ("Restricted", "Full Access"),
     "level_of_education": ("p", "m", "b", "a", "hs", "jhs", "el", "none", "other"),
     "gender": ("m", "f", "o"),

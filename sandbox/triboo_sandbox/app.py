@@ -27,14 +27,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Match, Route
 
 from triboo_sandbox.faults import FaultMiddleware, Faults
-from triboo_sandbox.fields import ServerCrash, clean_user_fields
+from triboo_sandbox.fields import SUPER_ADMIN, ServerCrash, clean_user_fields
 from triboo_sandbox.fields import is_email as valid_email
+from triboo_sandbox.generations import resolve
 from triboo_sandbox.limits import RateLimiter
 from triboo_sandbox.store import ApiClient, Store, User, fold
 
 V1 = "/api/extended/v1"
-QUIRKS = ("ignore-report-filters", "legacy-errors", "legacy-roles")
-MAX_PAGE_SIZE = 1000
+QUIRKS = ("legacy-errors", "legacy-roles")
 COURSE_KEY = re.compile(r"^course-v1:[^+]+\+[^+]+\+[^+]+$")
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 NOT_FOUND = {"detail": "Not found."}
@@ -59,6 +59,17 @@ class CourseKeyConvertor(Convertor[str]):
 register_url_convertor("course_key", CourseKeyConvertor())
 
 
+class LookupConvertor(CourseKeyConvertor):
+    """The fork's ``lookup_value_regex`` for username and e-mail detail routes
+    (``extended_api/views.py``): a value holding ``%&',;=?$"`` matches no route."""
+
+    regex = "[^/%&',;=?$\"]+"
+
+
+register_url_convertor("detail", CourseKeyConvertor())  # DRF's default: [^/.]+
+register_url_convertor("lookup", LookupConvertor())
+
+
 @dataclass(slots=True)
 class Token:
     client_id: str
@@ -74,6 +85,7 @@ class Sandbox:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     faults: Faults = field(default_factory=Faults)
     quirks: frozenset[str] = frozenset()
+    generation: str = "current"  # "current" or "2021": see triboo_sandbox.generations
     token_ttl: int = 36000
     tokens: dict[str, Token] = field(default_factory=dict)
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limits={"token": 120}))
@@ -133,7 +145,8 @@ async def read_body(request: Request) -> dict[str, Any]:
 def build_app(sandbox: Sandbox) -> Starlette:
     """The ASGI application serving ``sandbox``."""
     store = sandbox.store
-    legacy_errors = "legacy-errors" in sandbox.quirks
+    generation = resolve(sandbox.generation, sandbox.quirks)
+    legacy_errors = generation.legacy_errors
 
     def error(current: str, legacy: str, status: int) -> JSONResponse:
         body = {"status": legacy} if legacy_errors else {"detail": current}
@@ -214,7 +227,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
         request: Request, items: list[Any], render: Callable[[Any], dict[str, Any]]
     ) -> Response:
         size = _positive_int(request.query_params.get("page_size"), 10)
-        size = min(size, MAX_PAGE_SIZE)
+        size = min(size, generation.page_size_cap)
         pages = max(1, -(-len(items) // size))
         raw_page = request.query_params.get("page", "1")
         page = int(raw_page) if raw_page.isdigit() else (pages if raw_page == "last" else 0)
@@ -242,16 +255,16 @@ def build_app(sandbox: Sandbox) -> Starlette:
 
     # -- users -------------------------------------------------------------------------------
 
-    legacy_roles = "legacy-roles" in sandbox.quirks
-
     def user_body(user: User) -> dict[str, Any]:
-        return {**user.as_dict(legacy_roles=legacy_roles), "user_id": user.user_id}
+        return {**user.as_dict(generation), "user_id": user.user_id}
 
     def written_fields(user: User) -> dict[str, Any]:
-        """What create and update answer: the profile, without ``user_id`` or ``is_active``."""
-        return {
-            k: v for k, v in user.as_dict(legacy_roles=legacy_roles).items() if k != "is_active"
-        }
+        """What create and update answer: the profile without ``user_id``, and without
+        ``is_active`` on 2021 builds."""
+        body = user.as_dict(generation)
+        if not generation.active_in_answers:
+            del body["is_active"]
+        return body
 
     def filtered_users(request: Request, client: ApiClient) -> list[User]:
         params = request.query_params
@@ -274,7 +287,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
     def lookup(request: Request, client: ApiClient) -> User | None:
         params = request.path_params
         if "user_id" in params:
-            return store.find(client.org, user_id=params["user_id"])
+            # The router takes any [^/.]+ segment: one that is no number finds nobody.
+            raw_id = params["user_id"]
+            return store.find(client.org, user_id=int(raw_id)) if raw_id.isdigit() else None
         if "username" in params:
             return store.find(client.org, username=params["username"])
         return store.find(client.org, email=params["email"])
@@ -292,7 +307,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return error("Username already used", "username_already_used", 409)
         if store.find(client.org, email=email):
             return error("Email already used", "email_already_used", 409)
-        clean, errors = clean_user_fields(data, creating=True)
+        clean, errors = clean_user_fields(data, creating=True, generation=generation)
         if fold(username) in store.by_username:
             errors.setdefault("username", []).append("A user with that username already exists.")
         if fold(email) in store.by_email:
@@ -300,10 +315,17 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if errors:
             return _json(errors, 400)
         profile = {k: v for k, v in clean.items() if k not in ("username", "email")}
-        user = store.add_user(client.org, clean["username"], clean["email"], profile)
-        body = written_fields(user)
-        reset = f"password_reset_confirm/{user.user_id}/{secrets.token_urlsafe(8)}/"
-        body |= {"status": "user_created", "password_reset_link": f"{request.base_url}{reset}"}
+        user = store.add_user(
+            client.org,
+            clean["username"],
+            clean["email"],
+            profile,
+            superuser=profile.get("platform_role") == SUPER_ADMIN,
+        )
+        body = written_fields(user) | {"status": "user_created"}
+        if generation.password_reset_link:
+            reset = f"password_reset_confirm/{user.user_id}/{secrets.token_urlsafe(8)}/"
+            body["password_reset_link"] = f"{request.base_url}{reset}"
         return _json(body, 201)
 
     @api("users")
@@ -312,7 +334,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if user is None:
             return error("Not found.", "user_not_found", 404)
         data = await read_body(request)
-        clean, errors = clean_user_fields(data, creating=False)
+        clean, errors = clean_user_fields(data, creating=False, generation=generation)
         if user.is_superuser:
             return _json({"detail": "User is superuser"}, 409)
         if not user.is_active and clean.get("is_active") is not True:
@@ -327,6 +349,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         store.rename(user, username=clean.pop("username", None), email=clean.pop("email", None))
         if "is_active" in clean:
             user.is_active = clean.pop("is_active")
+        if clean.get("platform_role") == SUPER_ADMIN:
+            user.is_superuser = True  # 2021 builds grant super admin: staff and superuser
         user.profile.update(clean)
         body = written_fields(user)
         return _json({**body, "status": "user_updated"})
@@ -383,23 +407,21 @@ def build_app(sandbox: Sandbox) -> Starlette:
     async def list_courses(request: Request, client: ApiClient) -> Response:
         courses = [c for c in store.courses.values() if c.org == client.org]
         origin = str(request.base_url).rstrip("/")
-        return paginate(request, courses, lambda course: course.as_dict(origin))
+        return paginate(request, courses, lambda course: course.as_dict(origin, generation))
+
+    def report_of(user: User) -> dict[str, Any]:
+        return store.user_report(user, with_email=generation.email_in_reports)
 
     @api("reports")
     async def list_user_reports(request: Request, client: ApiClient) -> Response:
-        if "ignore-report-filters" in sandbox.quirks:
-            users = store.org_users(client.org)
-        else:
-            users = filtered_users(request, client)
-            supervisor = request.query_params.get("supervisor")
-            if supervisor:
-                users = [u for u in users if u.profile.get("lt_supervisor") == supervisor]
-        return paginate(request, users, store.user_report)
+        # Both generations ignore user_id, username, email and supervisor here: every
+        # user of the organisation comes back (a client must filter for itself).
+        return paginate(request, store.org_users(client.org), report_of)
 
     @api("reports")
     async def get_user_report(request: Request, client: ApiClient) -> Response:
         user = lookup(request, client)
-        return _json(store.user_report(user)) if user else _json(NOT_FOUND, 404)
+        return _json(report_of(user)) if user else _json(NOT_FOUND, 404)
 
     @api("reports")
     async def course_report(request: Request, client: ApiClient) -> Response:
@@ -434,16 +456,17 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 return _json(NOT_FOUND, 404)
         return keys
 
+    def field_errors(data: dict[str, Any], required: tuple[str, ...]) -> dict[str, list[str]]:
+        """Django REST framework's field errors for a bulk enroll body."""
+        errors = {f: ["This field is required."] for f in required if not data.get(f)}
+        if data.get("action") and data["action"] not in ("enroll", "unenroll"):
+            errors["action"] = [f'"{data["action"]}" is not a valid choice.']
+        return errors
+
     @api("bulk_enroll", scheme="JWT")
     async def bulk_enroll(request: Request, client: ApiClient) -> Response:
         data = await read_body(request)
-        errors = {
-            f: ["This field is required."]
-            for f in ("action", "courses", "identifiers")
-            if not data.get(f)
-        }
-        if data.get("action") and data["action"] not in ("enroll", "unenroll"):
-            errors["action"] = [f'"{data["action"]}" is not a valid choice.']
+        errors = field_errors(data, required=("action", "courses", "identifiers"))
         if errors:
             return _json(errors, 400)
         keys = courses_of(data["courses"], client)
@@ -507,7 +530,11 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 {"api_error_message": "'QueryDict' object has no attribute 'get_list'"}, 500
             )
         data = await read_body(request)
-        action = data.get("action", "enroll")
+        # The serializer runs first: action and courses are checked before any identifier.
+        errors = field_errors(data, required=("action", "courses"))
+        if errors:
+            return _json(errors, 400)
+        action = data["action"]
         wanted = [
             (kind, value.strip())
             for kind in ("usernames", "emails", "user_ids")
@@ -535,15 +562,14 @@ def build_app(sandbox: Sandbox) -> Starlette:
             rows = []
             for kind, value in wanted:
                 label = {"usernames": "username", "emails": "email", "user_ids": "user_id"}[kind]
-                user = (
-                    store.find(client.org, user_id=int(value))
-                    if kind == "user_ids" and value.isdigit()
-                    else store.find(client.org, username=value)
-                    if kind == "usernames"
-                    else store.find(client.org, email=value)
-                    if kind == "emails"
-                    else None
-                )
+                # The fork's students_bulk_enroll looks usernames and e-mails up alike, by
+                # e-mail or username (get_user_by_username_or_email): the key says nothing.
+                if kind == "user_ids":
+                    user = store.find(client.org, user_id=int(value)) if value.isdigit() else None
+                else:
+                    user = store.find(client.org, email=value) or store.find(
+                        client.org, username=value
+                    )
                 row: dict[str, Any] = {"identifier": {label: value}}
                 if user is None:
                     row["invalidIdentifier"] = True
@@ -573,7 +599,10 @@ def build_app(sandbox: Sandbox) -> Starlette:
         host = request.client.host if request.client else "?"
         if sandbox.token_limiter.check(host, "token") is not None:
             return HTMLResponse(HTML_403, 403)
-        data = await read_body(request)
+        # Django OAuth Toolkit reads request.POST: a form body only. A JSON body is not read,
+        # so it is a request without a grant type.
+        content_type = request.headers.get("content-type", "")
+        data = {} if content_type.startswith("application/json") else await read_body(request)
         if not data.get("grant_type"):
             return _json(
                 {"error": "invalid_request", "error_description": "Missing grant type."}, 400
@@ -635,12 +664,15 @@ def build_app(sandbox: Sandbox) -> Starlette:
         Route(f"{V1}/users/", deactivate_many, methods=["DELETE"]),
         Route(f"{V1}/users_by_username/", list_users, methods=["GET"]),
         Route(f"{V1}/users_by_username/", deactivate_many, methods=["DELETE"]),
-        Route(f"{V1}/users_by_email/", list_users, methods=["GET"]),
     ]
+    # 2021 builds route nothing by e-mail: those paths are Django's HTML 404.
+    by_email = generation.email_routes
+    if by_email:
+        user_routes.append(Route(f"{V1}/users_by_email/", list_users, methods=["GET"]))
     for prefix, param in (
-        ("users", "{user_id:int}"),
-        ("users_by_username", "{username}"),
-        ("users_by_email", "{email}"),
+        ("users", "{user_id:detail}"),
+        ("users_by_username", "{username:lookup}"),
+        *((("users_by_email", "{email:lookup}"),) if by_email else ()),
     ):
         path = f"{V1}/{prefix}/{param}/"
         user_routes += [
@@ -651,9 +683,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
             user_routes.append(Route(path, deactivate_one, methods=["DELETE"]))
     report_routes = [Route(f"{V1}/courses/", list_courses, methods=["GET"])]
     for prefix, param in (
-        ("user_progress_report", "{user_id:int}"),
-        ("user_progress_report_by_username", "{username}"),
-        ("user_progress_report_by_email", "{email}"),
+        ("user_progress_report", "{user_id:detail}"),
+        ("user_progress_report_by_username", "{username:lookup}"),
+        *((("user_progress_report_by_email", "{email:lookup}"),) if by_email else ()),
     ):
         report_routes += [
             Route(f"{V1}/{prefix}/", list_user_reports, methods=["GET"]),

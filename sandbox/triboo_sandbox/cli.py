@@ -14,6 +14,7 @@ from pathlib import Path
 from triboo_sandbox import state
 from triboo_sandbox.app import QUIRKS
 from triboo_sandbox.faults import Faults
+from triboo_sandbox.generations import GENERATIONS
 from triboo_sandbox.server import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -51,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="none",
         type=_checked(parse_quirks),
         help=f"none, all, or a comma-separated subset of: {', '.join(QUIRKS)}",
+    )
+    serve.add_argument(
+        "--generation",
+        default="current",
+        choices=sorted(GENERATIONS),
+        help="the server generation to behave as: every difference of the 2021 plugin at once "
+        "(error bodies, role spellings, catalog flags, page-size cap 100, no e-mail routes, ...) "
+        "or the current fork (default current)",
     )
     serve.add_argument("--token-ttl", type=int, default=36000, help="token lifetime in seconds")
     serve.add_argument(
@@ -107,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 users=args.users,
                 rate_limits=args.rate_limits,
                 quirks=args.quirks,
+                generation=args.generation,
                 token_ttl=args.token_ttl,
                 today=args.today,
                 faults=faults,
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     origin = f"resumed from {args.state}" if resumed else f"seed {args.seed}"
     print(
         f"Triboo sandbox ready at {server.url} in {time.monotonic() - started:.2f}s "
-        f"({len(sandbox.store.users)} users, {origin})",
+        f"({len(sandbox.store.users)} users, {origin}, {sandbox.generation} generation)",
         flush=True,
     )
     print(f"  client id:     {DEMO_CLIENT_ID}", flush=True)

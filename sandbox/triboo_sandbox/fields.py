@@ -10,6 +10,8 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from triboo_sandbox.generations import CURRENT, CURRENT_ONLY_FLAGS, Generation
+
 # Profile fields in the order the server sends them, with the value of an unset field.
 PROFILE_DEFAULTS: dict[str, Any] = {
     "email": "",
@@ -69,7 +71,9 @@ STRING_FIELDS = frozenset(
     and k not in {"year_of_birth", "lt_hire_date", "platform_role", "analytics_access"}
 )
 GRANTABLE_ROLES = ("Learner", "Studio Admin", "Studio Super Admin", "Platform Admin")
-LEGACY_ROLE_SPELLING = {"Platform Super Admin": "Super Platform Admin"}
+SUPER_ADMIN = "Platform Super Admin"  # the current spelling, as the store keeps it
+SUPER_ADMIN_2021 = "Super Platform Admin"  # the 2021 (and vendor) spelling
+LEGACY_ROLE_SPELLING = {SUPER_ADMIN: SUPER_ADMIN_2021}
 ANALYTICS_ACCESS = ("Restricted", "Full Access")
 LEVELS_OF_EDUCATION = ("p", "m", "b", "a", "hs", "jhs", "el", "none", "other")
 GENDERS = ("m", "f", "o")
@@ -120,12 +124,16 @@ def parse_bool(value: Any) -> bool | None:
 
 
 def clean_user_fields(
-    data: dict[str, Any], *, creating: bool
+    data: dict[str, Any], *, creating: bool, generation: Generation = CURRENT
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Validate a create/update body; return (clean values, field errors).
+    """Validate a create/update body as ``generation`` does; return (clean values, field
+    errors), the values as the store keeps them.
 
     Unknown fields are ignored, an unknown ``platform_role`` is silently dropped (as the
-    server does), and a junk catalog flag raises :class:`ServerCrash`.
+    server does), and a junk catalog flag raises :class:`ServerCrash`. On 2021 builds
+    ``"Super Platform Admin"`` is granted (stored as ``Platform Super Admin``: the caller
+    makes the user a superuser), catalog flags mean "denied" when true, and the flags the
+    current generation added are ignored.
     """
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -145,7 +153,9 @@ def clean_user_fields(
             else:
                 clean[field] = flag
             continue
-        if field not in PROFILE_DEFAULTS:
+        if field not in PROFILE_DEFAULTS or (
+            generation.legacy_catalog_flags and field in CURRENT_ONLY_FLAGS
+        ):
             continue
         if value is None:
             fail(field, "This field may not be null.")
@@ -159,11 +169,15 @@ def clean_user_fields(
                 if field in CATALOG_FLAGS:
                     raise ServerCrash(f"invalid literal for catalog flag {field!r}")
                 fail(field, "Must be a valid boolean.")
+            elif generation.legacy_catalog_flags and field in CATALOG_FLAGS:
+                clean[field] = not flag  # 2021: true meant "access denied"
             else:
                 clean[field] = flag
         elif field == "platform_role":
             if value in GRANTABLE_ROLES:
                 clean[field] = value
+            elif generation.legacy_roles and value == SUPER_ADMIN_2021:
+                clean[field] = SUPER_ADMIN
         elif field == "analytics_access":
             if value in ANALYTICS_ACCESS:
                 clean[field] = value

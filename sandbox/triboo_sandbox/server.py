@@ -13,6 +13,7 @@ import uvicorn
 
 from triboo_sandbox.app import QUIRKS, Sandbox, build_app
 from triboo_sandbox.faults import Faults
+from triboo_sandbox.generations import resolve
 from triboo_sandbox.limits import RateLimiter
 from triboo_sandbox.store import Store
 
@@ -61,6 +62,7 @@ def make_sandbox(
     users: int = 2000,
     rate_limits: str = "off",
     quirks: str = "none",
+    generation: str = "current",
     token_ttl: int = 36000,
     today: dt.date | None = None,
     faults: Faults | None = None,
@@ -70,6 +72,7 @@ def make_sandbox(
         limiter=RateLimiter(scale=parse_rate_limits(rate_limits)),
         faults=faults or Faults(seed=seed),
         quirks=parse_quirks(quirks),
+        generation=resolve(generation).name,
         token_ttl=token_ttl,
     )
 

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from triboo_sandbox.fields import LEGACY_ROLE_SPELLING, PROFILE_DEFAULTS
+from triboo_sandbox.fields import CATALOG_FLAGS, LEGACY_ROLE_SPELLING, PROFILE_DEFAULTS
+from triboo_sandbox.generations import CURRENT, CURRENT_ONLY_FLAGS, RAW_CATEGORIES, Generation
 
 DEMO_ORG = "acme"
 OTHER_ORG = "globex"
@@ -135,15 +136,21 @@ class User:
     is_superuser: bool = False
     profile: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self, *, legacy_roles: bool = False) -> dict[str, Any]:
-        """Every profile field, as the server sends it (without ``user_id``)."""
+    def as_dict(self, generation: Generation = CURRENT) -> dict[str, Any]:
+        """Every profile field, as ``generation`` sends it (without ``user_id``)."""
         data = {**PROFILE_DEFAULTS, **self.profile}
         data["username"] = self.username
         data["email"] = self.email
         data["is_active"] = self.is_active
-        if legacy_roles:
+        if generation.legacy_roles:
             role = data["platform_role"]
             data["platform_role"] = LEGACY_ROLE_SPELLING.get(role, role)
+        if generation.legacy_catalog_flags:
+            # Stored as "access allowed"; the 2021 plugin's flags meant "access denied".
+            for flag in CATALOG_FLAGS - CURRENT_ONLY_FLAGS:
+                data[flag] = not data[flag]
+            for flag in CURRENT_ONLY_FLAGS:
+                del data[flag]
         return data
 
 
@@ -159,7 +166,15 @@ class Course:
     badges: tuple[str, ...]
     modified: dt.datetime
 
-    def as_dict(self, base_url: str) -> dict[str, Any]:
+    def as_dict(self, base_url: str, generation: Generation = CURRENT) -> dict[str, Any]:
+        data = self._fields(base_url)
+        if not generation.current_course_fields:
+            data["short_description"] = data.pop("description")
+            data["effort"] = data.pop("duration")
+            data["course_category"] = RAW_CATEGORIES.get(self.category, self.category)
+        return data
+
+    def _fields(self, base_url: str) -> dict[str, Any]:
         return {
             "id": self.key,
             "display_name": self.title,

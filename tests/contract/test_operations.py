@@ -52,7 +52,13 @@ from triboo_client.api.users import (
 )
 from werkzeug import Request, Response
 
-from tests.spec_tools import ResponseExample, operations, request_example, response_examples
+from tests.spec_tools import (
+    ResponseExample,
+    operations,
+    request_example,
+    resolve,
+    response_examples,
+)
 
 TOKEN = "test-access-token"
 EDX_API_KEY = "test-edx-api-key"
@@ -244,14 +250,28 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def expected_type(example: ResponseExample) -> tuple[type[Any], type[Any] | None]:
-    """The parsed type the spec promises for an example: (outer, item type for arrays)."""
+def expected_type(
+    example: ResponseExample,
+) -> tuple[type[Any] | tuple[type[Any], ...], type[Any] | None]:
+    """The parsed type the spec promises for an example: (outer, item type for arrays).
+
+    An ``anyOf`` of models is any of them: the generated parser tries them in order and the
+    first that accepts the body wins.
+    """
     schema = example.schema
     if example.media_type == "text/html":
         return str, None
     if schema.get("type") == "array":
         return list, getattr(models, schema["items"]["$ref"].rsplit("/", 1)[1])
+    if "anyOf" in schema:
+        return tuple(getattr(models, s["$ref"].rsplit("/", 1)[1]) for s in schema["anyOf"]), None
     return getattr(models, schema["$ref"].rsplit("/", 1)[1]), None
+
+
+def also_json(example: ResponseExample, operation: dict[str, Any]) -> bool:
+    """Whether the example's status documents a JSON body too."""
+    response = resolve(operation["responses"][str(example.status)])
+    return "application/json" in response.get("content", {})
 
 
 def as_plain(parsed: Any) -> Any:
@@ -318,6 +338,12 @@ def test_documented_response(httpserver: HTTPServer, example: ResponseExample) -
     if call.body_model is not None:
         kwargs["body"] = call.body_model.from_dict(body_example)
     client = make_client(httpserver.url_for("/").rstrip("/"), call)
+    if example.media_type == "text/html" and also_json(example, operation.body):
+        # The generated parser reads the JSON form of a status: an HTML page there (a route
+        # a 2021 build does not have) raises, and the hook types it by its status.
+        with client, pytest.raises(json.JSONDecodeError):
+            call.module.sync_detailed(*call.args, client=client, **kwargs)
+        return
     with client:
         response = call.module.sync_detailed(*call.args, client=client, **kwargs)
 

@@ -1,12 +1,15 @@
 from typing import Literal
 
-AssignablePlatformRole = Literal["Learner", "Platform Admin", "Studio Admin", "Studio Super Admin"]
+AssignablePlatformRole = Literal[
+    "Learner", "Platform Admin", "Studio Admin", "Studio Super Admin", "Super Platform Admin"
+]
 
 ASSIGNABLE_PLATFORM_ROLE_VALUES: set[AssignablePlatformRole] = {
     "Learner",
     "Platform Admin",
     "Studio Admin",
     "Studio Super Admin",
+    "Super Platform Admin",
 }
 
 

@@ -71,6 +71,10 @@ class UserCreated:
     founderz_catalog_access: bool | None | Unset = UNSET
     siemens_catalog_access: bool | None | Unset = UNSET
     triboo_centrical_access: bool | None | Unset = UNSET
+    is_active: bool | Unset = UNSET
+    """ Current builds: always `true` (create forces it, whatever the body says).
+    2021 builds send no `is_active`.
+     """
     password_reset_link: str | Unset = UNSET
     """ A link the user can follow to set a password (current builds). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -348,6 +352,8 @@ class UserCreated:
         else:
             triboo_centrical_access = self.triboo_centrical_access
 
+        is_active = self.is_active
+
         password_reset_link = self.password_reset_link
 
         field_dict: dict[str, Any] = {}
@@ -447,6 +453,8 @@ class UserCreated:
             field_dict["siemens_catalog_access"] = siemens_catalog_access
         if triboo_centrical_access is not UNSET:
             field_dict["triboo_centrical_access"] = triboo_centrical_access
+        if is_active is not UNSET:
+            field_dict["is_active"] = is_active
         if password_reset_link is not UNSET:
             field_dict["password_reset_link"] = password_reset_link
 
@@ -887,6 +895,8 @@ class UserCreated:
 
         triboo_centrical_access = _parse_triboo_centrical_access(d.pop("triboo_centrical_access", UNSET))
 
+        is_active = d.pop("is_active", UNSET)
+
         password_reset_link = d.pop("password_reset_link", UNSET)
 
         user_created = cls(
@@ -937,6 +947,7 @@ class UserCreated:
             founderz_catalog_access=founderz_catalog_access,
             siemens_catalog_access=siemens_catalog_access,
             triboo_centrical_access=triboo_centrical_access,
+            is_active=is_active,
             password_reset_link=password_reset_link,
         )
 

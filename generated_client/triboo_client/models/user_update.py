@@ -76,8 +76,10 @@ class UserUpdate:
     lt_exempt_status: bool | Unset = True
     lt_is_tos_agreed: bool | Unset = False
     platform_role: AssignablePlatformRole | Unset = UNSET
-    """ Roles a client may grant. Learner is the default. Super admin cannot be granted
-    through the API, and an unknown role is silently ignored by the server.
+    """ Roles a client may grant. Learner is the default, and an unknown role is silently
+    ignored by the server. `Super Platform Admin` is granted by 2021 builds only (the
+    user becomes staff and superuser, and reads back with that role); current builds
+    ignore it, so super admin cannot be granted through the current API.
      """
     analytics_access: AnalyticsAccess | Unset = UNSET
     """ Access to Triboo analytics; omit (null) for none. """

@@ -71,6 +71,10 @@ class UserUpdated:
     founderz_catalog_access: bool | None | Unset = UNSET
     siemens_catalog_access: bool | None | Unset = UNSET
     triboo_centrical_access: bool | None | Unset = UNSET
+    is_active: bool | Unset = UNSET
+    """ Current builds (`true` after an update with `is_active: true`, which
+    reactivates an inactive user). 2021 builds send no `is_active`.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -346,6 +350,8 @@ class UserUpdated:
         else:
             triboo_centrical_access = self.triboo_centrical_access
 
+        is_active = self.is_active
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -445,6 +451,8 @@ class UserUpdated:
             field_dict["siemens_catalog_access"] = siemens_catalog_access
         if triboo_centrical_access is not UNSET:
             field_dict["triboo_centrical_access"] = triboo_centrical_access
+        if is_active is not UNSET:
+            field_dict["is_active"] = is_active
 
         return field_dict
 
@@ -884,6 +892,8 @@ class UserUpdated:
 
         triboo_centrical_access = _parse_triboo_centrical_access(d.pop("triboo_centrical_access", UNSET))
 
+        is_active = d.pop("is_active", UNSET)
+
         user_updated = cls(
             status=status,
             username=username,
@@ -932,6 +942,7 @@ class UserUpdated:
             founderz_catalog_access=founderz_catalog_access,
             siemens_catalog_access=siemens_catalog_access,
             triboo_centrical_access=triboo_centrical_access,
+            is_active=is_active,
         )
 
         user_updated.additional_properties = d

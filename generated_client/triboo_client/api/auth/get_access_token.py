@@ -83,7 +83,9 @@ def sync_detailed(
 
      Exchange the client id and secret for an access token (OAuth2 client credentials).
     The body must be form-urlencoded and must carry `client_id`; HTTP Basic alone is
-    refused. With `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
+    refused. A JSON body is not read (Django OAuth Toolkit reads the form): it is
+    answered like a request without a grant type, `400 {"error": "invalid_request"}`. With
+    `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
     endpoint. The trailing slash is optional.
 
     The vendor document suggests `/oauth2/v1/access_token` as a fallback; no known
@@ -122,7 +124,9 @@ def sync(
 
      Exchange the client id and secret for an access token (OAuth2 client credentials).
     The body must be form-urlencoded and must carry `client_id`; HTTP Basic alone is
-    refused. With `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
+    refused. A JSON body is not read (Django OAuth Toolkit reads the form): it is
+    answered like a request without a grant type, `400 {"error": "invalid_request"}`. With
+    `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
     endpoint. The trailing slash is optional.
 
     The vendor document suggests `/oauth2/v1/access_token` as a fallback; no known
@@ -156,7 +160,9 @@ async def asyncio_detailed(
 
      Exchange the client id and secret for an access token (OAuth2 client credentials).
     The body must be form-urlencoded and must carry `client_id`; HTTP Basic alone is
-    refused. With `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
+    refused. A JSON body is not read (Django OAuth Toolkit reads the form): it is
+    answered like a request without a grant type, `400 {"error": "invalid_request"}`. With
+    `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
     endpoint. The trailing slash is optional.
 
     The vendor document suggests `/oauth2/v1/access_token` as a fallback; no known
@@ -193,7 +199,9 @@ async def asyncio(
 
      Exchange the client id and secret for an access token (OAuth2 client credentials).
     The body must be form-urlencoded and must carry `client_id`; HTTP Basic alone is
-    refused. With `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
+    refused. A JSON body is not read (Django OAuth Toolkit reads the form): it is
+    answered like a request without a grant type, `400 {"error": "invalid_request"}`. With
+    `token_type=jwt` the answer is a JWT for the upstream bulk-enrollment
     endpoint. The trailing slash is optional.
 
     The vendor document suggests `/oauth2/v1/access_token` as a fallback; no known

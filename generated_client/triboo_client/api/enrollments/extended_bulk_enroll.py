@@ -10,6 +10,7 @@ from ...models.authentication_error import AuthenticationError
 from ...models.extended_bulk_enroll_error import ExtendedBulkEnrollError
 from ...models.extended_bulk_enroll_request import ExtendedBulkEnrollRequest
 from ...models.extended_bulk_enroll_response import ExtendedBulkEnrollResponse
+from ...models.field_errors import FieldErrors
 from ...types import Response
 
 
@@ -34,14 +35,30 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse | None:
+) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse | None:
     if response.status_code == 200:
         response_200 = ExtendedBulkEnrollResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ExtendedBulkEnrollError.from_dict(response.json())
+
+        def _parse_response_400(data: object) -> ExtendedBulkEnrollError | FieldErrors:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_400_type_0 = FieldErrors.from_dict(data)
+
+                return response_400_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_400_type_1 = ExtendedBulkEnrollError.from_dict(data)
+
+            return response_400_type_1
+
+        response_400 = _parse_response_400(response.json())
 
         return response_400
 
@@ -78,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]:
+) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -91,7 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ExtendedBulkEnrollRequest,
-) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]:
+) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse]:
     """Bulk enroll (Triboo extended, Bearer)
 
      Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
@@ -110,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]
+        Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +145,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ExtendedBulkEnrollRequest,
-) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse | None:
+) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse | None:
     """Bulk enroll (Triboo extended, Bearer)
 
      Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
@@ -147,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse
+        ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse
     """
 
     return sync_detailed(
@@ -160,7 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ExtendedBulkEnrollRequest,
-) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]:
+) -> Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse]:
     """Bulk enroll (Triboo extended, Bearer)
 
      Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
@@ -179,7 +196,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse]
+        Response[ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse]
     """
 
     kwargs = _get_kwargs(
@@ -195,7 +212,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ExtendedBulkEnrollRequest,
-) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse | None:
+) -> ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse | None:
     """Bulk enroll (Triboo extended, Bearer)
 
      Triboo's own bulk enrollment, authenticated like the rest of the extended API with a
@@ -214,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiError | AuthenticationError | ExtendedBulkEnrollError | ExtendedBulkEnrollResponse
+        ApiError | AuthenticationError | ExtendedBulkEnrollError | FieldErrors | ExtendedBulkEnrollResponse
     """
 
     return (

@@ -111,8 +111,9 @@ def sync_detailed(
      Every course each user is actively enrolled in, with progress, score, time spent and
     badges, from the nightly analytics run. Inactive users can appear.
 
-    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
-    filters on this route and return every user of the organisation. Filter the results
+    **Trap:** both generations (current and 2021 builds) ignore the `user_id`,
+    `username`, `email` and `supervisor` filters on this route and return every user of
+    the organisation. Filter the results
     yourself, or use the detail routes. Vendor document: the filters select users, and
     `supervisor` returns the users whose `lt_supervisor` is that value.
 
@@ -163,8 +164,9 @@ def sync(
      Every course each user is actively enrolled in, with progress, score, time spent and
     badges, from the nightly analytics run. Inactive users can appear.
 
-    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
-    filters on this route and return every user of the organisation. Filter the results
+    **Trap:** both generations (current and 2021 builds) ignore the `user_id`,
+    `username`, `email` and `supervisor` filters on this route and return every user of
+    the organisation. Filter the results
     yourself, or use the detail routes. Vendor document: the filters select users, and
     `supervisor` returns the users whose `lt_supervisor` is that value.
 
@@ -210,8 +212,9 @@ async def asyncio_detailed(
      Every course each user is actively enrolled in, with progress, score, time spent and
     badges, from the nightly analytics run. Inactive users can appear.
 
-    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
-    filters on this route and return every user of the organisation. Filter the results
+    **Trap:** both generations (current and 2021 builds) ignore the `user_id`,
+    `username`, `email` and `supervisor` filters on this route and return every user of
+    the organisation. Filter the results
     yourself, or use the detail routes. Vendor document: the filters select users, and
     `supervisor` returns the users whose `lt_supervisor` is that value.
 
@@ -260,8 +263,9 @@ async def asyncio(
      Every course each user is actively enrolled in, with progress, score, time spent and
     badges, from the nightly analytics run. Inactive users can appear.
 
-    **Trap:** current builds ignore the `user_id`, `username`, `email` and `supervisor`
-    filters on this route and return every user of the organisation. Filter the results
+    **Trap:** both generations (current and 2021 builds) ignore the `user_id`,
+    `username`, `email` and `supervisor` filters on this route and return every user of
+    the organisation. Filter the results
     yourself, or use the detail routes. Vendor document: the filters select users, and
     `supervisor` returns the users whose `lt_supervisor` is that value.
 
