@@ -62,24 +62,15 @@ def hook(token_endpoint: HTTPServer, connect: Callable[..., None]) -> Iterator[T
     made.close()
 
 
-@pytest.fixture
-def sandbox(connect: Callable[..., None]) -> Iterator[Any]:
-    """A fresh sandbox per test (tests change its state), wired to ``triboo_default``."""
+@pytest.fixture(params=["current", "2021"])
+def sandbox(connect: Callable[..., None], request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh sandbox per test (tests change its state), wired to ``triboo_default``, of
+    each server generation: every test that uses it runs against both."""
     import datetime as dt
 
     from triboo_sandbox.server import SandboxServer, make_sandbox
 
-    with SandboxServer(make_sandbox(users=150, today=dt.date(2026, 11, 1))) as server:
-        connect(server.url, "demo-client", "demo-secret", max_retries=2, retry_max_wait=0.1)
-        yield server
-
-
-@pytest.fixture
-def quirky_sandbox(connect: Callable[..., None]) -> Iterator[Any]:
-    import datetime as dt
-
-    from triboo_sandbox.server import SandboxServer, make_sandbox
-
-    with SandboxServer(make_sandbox(users=150, today=dt.date(2026, 11, 1), quirks="all")) as server:
+    made = make_sandbox(users=150, today=dt.date(2026, 11, 1), generation=request.param)
+    with SandboxServer(made) as server:
         connect(server.url, "demo-client", "demo-secret", max_retries=2, retry_max_wait=0.1)
         yield server

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from triboo_sandbox.server import SandboxServer
+import pytest
+from triboo_sandbox.generations import GENERATIONS
+from triboo_sandbox.server import SandboxServer, make_sandbox
 
-from tests.sandbox_support import fetch_token
+from tests.sandbox_support import TODAY, fetch_token
 from tests.spec_tools import ROOT, SPEC_PATH
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -31,7 +33,7 @@ def run_schemathesis(
         "--url",
         server.url,
         "--mode",
-        "positive",
+        "all",
         *extra,
     ]
     return subprocess.run(
@@ -39,13 +41,21 @@ def run_schemathesis(
     )
 
 
-def test_schemathesis_finds_nothing(server: SandboxServer) -> None:
-    result = run_schemathesis(server, fetch_token(server.url), fetch_token(server.url, kind="jwt"))
+@pytest.mark.parametrize("generation", sorted(GENERATIONS))
+def test_schemathesis_finds_nothing(generation: str) -> None:
+    """Every phase (examples, coverage, fuzzing, stateful), valid and invalid data, every
+    check: only what schemathesis.toml allows by name, each a documented server behaviour."""
+    with SandboxServer(make_sandbox(users=200, today=TODAY, generation=generation)) as server:
+        result = run_schemathesis(
+            server, fetch_token(server.url), fetch_token(server.url, kind="jwt")
+        )
     assert result.returncode == 0, result.stdout[-6000:]
     generated = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
     assert generated is not None, result.stdout[-3000:]
-    assert int(generated[1]) == int(generated[2]) >= 300
+    assert int(generated[1]) == int(generated[2]) >= 3000
     assert "Selected: 29/29" in result.stdout
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
+        assert f"✅  {phase}" in result.stdout, phase
 
 
 def test_a_run_without_valid_credentials_fails(server: SandboxServer) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 import re
 import warnings
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import httpx
@@ -15,9 +17,11 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from triboo_client import AuthenticatedClient, Client, models
 from triboo_client.api.auth import get_access_token
-from triboo_sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxServer
+from triboo_sandbox.generations import GENERATIONS
+from triboo_sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxServer, make_sandbox
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from tests.sandbox_support import TODAY
 from tests.spec_tools import load_spec, operations
 
 
@@ -100,9 +104,21 @@ class Tour:
     ) -> Any:
         self.called.add(operation)
         module = importlib.import_module(f"triboo_client.api.{TAGS[operation]}.{operation}")
+        if self.unrouted(operation):
+            # No such route on this generation: Django's HTML 404, which the generated parser
+            # (reading the JSON form of a 404) cannot decode; the exchange is still checked.
+            with pytest.raises(json.JSONDecodeError):
+                module.sync_detailed(*args, client=client or self.api, **kwargs)
+            assert self.exchanges[-1].status_code == 404
+            assert self.exchanges[-1].headers["content-type"].startswith("text/html")
+            return None
         response = module.sync_detailed(*args, client=client or self.api, **kwargs)
         assert response.status_code == status, response.content[:300]
         return response.parsed
+
+    def unrouted(self, operation: str) -> bool:
+        """E-mail routes do not exist on 2021 builds."""
+        return self.server.sandbox.generation == "2021" and "by_email" in operation
 
 
 def snake(name: str) -> str:
@@ -113,7 +129,16 @@ def snake(name: str) -> str:
 TAGS = {snake(op.operation_id): op.body["tags"][0] for op in operations()}
 
 
-def test_every_operation_against_the_sandbox(server: SandboxServer) -> None:
+@pytest.fixture(params=sorted(GENERATIONS))
+def any_generation(request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """A fresh sandbox of each server generation."""
+    with SandboxServer(make_sandbox(users=200, today=TODAY, generation=request.param)) as server:
+        yield server
+
+
+def test_every_operation_against_the_sandbox(any_generation: SandboxServer) -> None:
+    server = any_generation
+    legacy = server.sandbox.generation == "2021"
     tour = Tour(server)
     new = models.UserCreate(
         username="tour.user",
@@ -127,12 +152,14 @@ def test_every_operation_against_the_sandbox(server: SandboxServer) -> None:
     created = tour.call("create_user", body=new, status=201)
     assert isinstance(created, models.UserCreated)
     assert "user_id" not in created.to_dict()
+    assert ("is_active" in created.to_dict()) is not legacy
     tour.call("create_user", body=new, status=409)
     page = tour.call("list_users", username="tour.user", status=200)
     (user,) = page.results
     uid = user.user_id
     assert tour.call("list_users_by_username", username="tour.user", status=200).count == 1
-    assert tour.call("list_users_by_email", email="tour.user@example.com", status=200).count == 1
+    by_email = tour.call("list_users_by_email", email="tour.user@example.com", status=200)
+    assert legacy or by_email.count == 1
     assert tour.call("get_user", uid, status=200).username == "tour.user"
     tour.call("get_user", 999999, status=404)
     tour.call("get_user_by_username", "tour.user", status=200)
@@ -196,7 +223,8 @@ def test_every_operation_against_the_sandbox(server: SandboxServer) -> None:
     tour.call("list_user_progress_reports", page=999, status=404)
 
     assert tour.call("deactivate_user", uid, status=200).status == "user_deactivated"
-    tour.call("deactivate_user_by_username", "tour.user", status=409)
+    # Deactivating an inactive user again: 409 on current builds, 200 on 2021 builds.
+    tour.call("deactivate_user_by_username", "tour.user", status=200 if legacy else 409)
     others = tour.call("list_users", page_size=5, status=200).results
     ids = ",".join(str(u.user_id) for u in others[3:5])
     results = tour.call("deactivate_users_by_id", user_id=f"{ids},999999", status=200)

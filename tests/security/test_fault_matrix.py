@@ -94,9 +94,13 @@ def state(sandbox: Sandbox) -> dict[str, Any]:
     return {"users": fault_users, "enrolled": enrolled}
 
 
-def prepared(today: dt.date) -> Sandbox:
-    """A small tenant with the users the deactivation and enrollment workloads act on."""
-    sandbox = make_sandbox(users=120, today=today)
+GENERATIONS = ("current", "2021")
+
+
+def prepared(today: dt.date, generation: str) -> Sandbox:
+    """A small tenant of a server generation, with the users the deactivation and
+    enrollment workloads act on."""
+    sandbox = make_sandbox(users=120, today=today, generation=generation)
     for row in HIRES[:3]:
         sandbox.store.add_user("acme", row["username"], row["email"], {"name": row["name"]})
     return sandbox
@@ -127,18 +131,22 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
+def row(workload: str, generation: str) -> str:
+    return workload if generation == "current" else f"{workload}, 2021 server"
+
+
 @pytest.fixture(scope="module")
 def outcomes() -> Iterator[dict[tuple[str, str], str]]:
     found: dict[tuple[str, str], str] = {}
     yield found
-    if len(found) == len(FAULTS) * len(WORKLOADS):
+    if len(found) == len(FAULTS) * len(WORKLOADS) * len(GENERATIONS):
         MATRIX.parent.mkdir(exist_ok=True)
         head = "| operator | " + " | ".join(FAULTS) + " |"
         lines = [head, "|---" * (len(FAULTS) + 1) + "|"]
-        for workload in WORKLOADS:
-            lines.append(
-                f"| {workload} | " + " | ".join(found[(workload, f)] for f in FAULTS) + " |"
-            )
+        for generation in GENERATIONS:
+            for workload in WORKLOADS:
+                label = row(workload, generation)
+                lines.append(f"| {label} | " + " | ".join(found[(label, f)] for f in FAULTS) + " |")
         lines += [
             "",
             "pass: same result, no retry needed; recovered: same result after retries; "
@@ -205,12 +213,12 @@ def in_process(
     fault: str,
     out: Path,
     monkeypatch: pytest.MonkeyPatch,
-    today: dt.date,
+    tenant: Sandbox,
     requests: int,
 ) -> tuple[str, Any, Sandbox, str]:
     """Run under a fault the in-process sandbox injects; returns the outcome, the XCom
     result of the run that completed, the sandbox and its URL."""
-    with SandboxServer(prepared(today)) as server:
+    with SandboxServer(tenant) as server:
         connect(monkeypatch, server.url)
         chosen = settings(fault, requests)
         httpx.post(f"{server.url}/__sandbox__/faults", json=chosen).raise_for_status()
@@ -225,12 +233,12 @@ def in_process(
 
 
 def restarted(
-    workload: str, out: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date, requests: int
+    workload: str, out: Path, monkeypatch: pytest.MonkeyPatch, tenant: Sandbox, requests: int
 ) -> tuple[str, Any, Sandbox, str]:
     """Run while the sandbox process is killed at the middle one of the fault-free run's
     ``requests`` and restarted (see RESTARTED)."""
     state_file = out.parent / "sandbox.state"
-    sandbox_state.save(prepared(today), state_file)
+    sandbox_state.save(tenant, state_file)
     with SupervisedSandbox(state_file, restart_delay=0.3) as supervised:
         connect(monkeypatch, supervised.url, default_retries=True)
         chosen = settings(RESTARTED, requests)
@@ -249,7 +257,9 @@ def restarted(
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 @pytest.mark.parametrize("workload", list(WORKLOADS))
+@pytest.mark.parametrize("generation", GENERATIONS)
 def test_cell(
+    generation: str,
     workload: str,
     fault: str,
     tmp_path: Path,
@@ -257,18 +267,18 @@ def test_cell(
     outcomes: dict[tuple[str, str], str],
 ) -> None:
     today = dt.date(2026, 11, 1)
-    with SandboxServer(prepared(today)) as clean:
+    with SandboxServer(prepared(today, generation)) as clean:
         connect(monkeypatch, clean.url)
         expected = run(WORKLOADS[workload](tmp_path / "clean"))
         expected_state, expected_files = state(clean.sandbox), files(tmp_path / "clean", clean.url)
     out = tmp_path / "faulty"
     if fault == RESTARTED:
         outcome, result, sandbox, url = restarted(
-            workload, out, monkeypatch, today, clean.sandbox.requests
+            workload, out, monkeypatch, prepared(today, generation), clean.sandbox.requests
         )
     else:
         outcome, result, sandbox, url = in_process(
-            workload, fault, out, monkeypatch, today, clean.sandbox.requests
+            workload, fault, out, monkeypatch, prepared(today, generation), clean.sandbox.requests
         )
         if outcome == "pass" and sandbox.requests > clean.sandbox.requests:
             outcome = "recovered"  # e.g. a token renewed and the request sent again
@@ -284,4 +294,4 @@ def test_cell(
         # (a dropped answer to a deactivation: the retry reports user_already_inactive).
         assert outcome == "recovered", (result, expected)
         outcome = "recovered (counts differ)"
-    outcomes[(workload, fault)] = outcome
+    outcomes[(row(workload, generation), fault)] = outcome
