@@ -40,6 +40,8 @@ WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 NOT_FOUND = {"detail": "Not found."}
 HTML_404 = "<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>"
 HTML_403 = "<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>"
+NO_IDENTIFIERS = "A username or email or user_id must be provided"
+HTML_500 = "<!DOCTYPE html><html><body><h1>Server Error (500)</h1></body></html>"
 
 Handler = Callable[[Request, ApiClient], Awaitable[Response]]
 
@@ -152,10 +154,13 @@ def build_app(sandbox: Sandbox) -> Starlette:
         body = {"status": legacy} if legacy_errors else {"detail": current}
         return _json(body, status)
 
-    def authenticate(request: Request, scheme: str) -> ApiClient | Response:
+    def authenticate(request: Request, schemes: tuple[str, ...]) -> ApiClient | Response:
+        """The API user a request's token stands for, or the 401/403 answer. The extended
+        API takes Bearer tokens and wants staff, superuser and an organisation; the upstream
+        bulk enroll takes a JWT or a Bearer token and wants staff only (``IsStaff``)."""
         header = request.headers.get("authorization", "")
         kind, _, value = header.partition(" ")
-        if kind.lower() != scheme.lower():
+        if kind.lower() not in {scheme.lower() for scheme in schemes}:
             return _json(
                 {"detail": "Authentication credentials were not provided."}, 401, WWW_AUTHENTICATE
             )
@@ -169,7 +174,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 WWW_AUTHENTICATE,
             )
         token = sandbox.tokens.get(value.strip())
-        if token is None or token.kind.lower() != scheme.lower():
+        if token is None or token.kind.lower() != kind.lower():
             return _json(
                 {
                     "error_code": "token_nonexistent",
@@ -188,30 +193,32 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 WWW_AUTHENTICATE,
             )
         client = store.clients[token.client_id]
-        if not (client.is_staff and client.is_superuser and client.org):
+        allowed = client.is_staff if "JWT" in schemes else client.is_staff and client.is_superuser
+        if not (allowed and client.org):
             return _json({"detail": "You do not have permission to perform this action."}, 403)
         return client
 
     def api(
-        scope: str, scheme: str = "Bearer"
+        scope: str, scheme: str | tuple[str, ...] = "Bearer"
     ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+        schemes = (scheme,) if isinstance(scheme, str) else scheme
+
         def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             async def endpoint(request: Request) -> Response:
                 sandbox.requests += 1
-                client = authenticate(request, scheme)
+                client = authenticate(request, schemes)
                 if isinstance(client, Response):
                     return client
-                wait = sandbox.limiter.check(client.username, scope)
-                if wait is not None:
+                throttled = sandbox.limiter.check(client.username, scope)
+                if throttled is not None:
                     sandbox.throttled += 1
-                    return _json(
-                        {"detail": f"Request was throttled. Expected available in {wait} seconds."},
-                        429,
-                        {"Retry-After": str(wait)},
-                    )
+                    headers = {} if throttled.wait is None else {"Retry-After": str(throttled.wait)}
+                    return _json({"detail": throttled.detail}, 429, headers)
                 try:
                     return await handler(request, client)
                 except ServerCrash as crash:
+                    if generation.html_crashes:
+                        return HTMLResponse(HTML_500, 500)
                     return _json({"api_error_message": str(crash)}, 500)
                 finally:
                     if request.method not in ("GET", "HEAD"):
@@ -266,19 +273,34 @@ def build_app(sandbox: Sandbox) -> Starlette:
             del body["is_active"]
         return body
 
-    def filtered_users(request: Request, client: ApiClient) -> list[User]:
+    def filter_values(request: Request) -> tuple[str, list[Any]] | None:
+        """The one list filter a users route applies, as ``UserFilterMixin`` reads it:
+        values stripped, empty ones and non-numeric ids dropped, and the first non-empty
+        of ``user_id``, ``username``, ``email`` wins; None when none is left (no filter).
+        The values come in request order, repeats kept."""
         params = request.query_params
+
+        def values(name: str) -> list[str]:
+            return [v.strip() for v in params.get(name, "").split(",") if v.strip()]
+
+        ids = [int(v) for v in values("user_id") if v.isdigit()]
+        if ids:
+            return "user_id", ids
+        for name in ("username", "email"):
+            if values(name):
+                return name, values(name)
+        return None
+
+    def filtered_users(request: Request, client: ApiClient) -> list[User]:
         users = store.org_users(client.org)
-        if params.get("user_id"):
-            ids = {int(v) for v in params["user_id"].split(",") if v.strip().isdigit()}
-            return [u for u in users if u.user_id in ids]
-        if params.get("username"):
-            names = {fold(n) for n in params["username"].split(",")}
-            return [u for u in users if fold(u.username) in names]
-        if params.get("email"):
-            emails = {fold(e) for e in params["email"].split(",")}
-            return [u for u in users if fold(u.email) in emails]
-        return users
+        chosen = filter_values(request)
+        if chosen is None:
+            return users
+        name, given = chosen
+        if name == "user_id":
+            return [u for u in users if u.user_id in set(given)]
+        wanted = {fold(v) for v in given}  # `__in` on MySQL: case ignored
+        return [u for u in users if fold(getattr(u, name)) in wanted]
 
     @api("users")
     async def list_users(request: Request, client: ApiClient) -> Response:
@@ -289,31 +311,43 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if "user_id" in params:
             # The router takes any [^/.]+ segment: one that is no number finds nobody.
             raw_id = params["user_id"]
-            return store.find(client.org, user_id=int(raw_id)) if raw_id.isdigit() else None
-        if "username" in params:
-            return store.find(client.org, username=params["username"])
-        return store.find(client.org, email=params["email"])
+            user = store.find(client.org, user_id=int(raw_id)) if raw_id.isdigit() else None
+        elif "username" in params:
+            user = store.find(client.org, username=params["username"])
+        else:
+            user = store.find(client.org, email=params["email"])
+        # get_object() looks in the filtered queryset: users/5/?user_id=6 finds nobody.
+        filtered = request.url.path.startswith(f"{V1}/users")
+        if user is not None and filtered and user not in filtered_users(request, client):
+            return None
+        return user
 
     @api("users")
     async def get_user(request: Request, client: ApiClient) -> Response:
         user = lookup(request, client)
         return _json(user_body(user)) if user else _json(NOT_FOUND, 404)
 
+    def email_elsewhere(client: ApiClient, email: str) -> None:
+        """auth_user.email has a unique index and the serializer no check: another
+        organisation's e-mail fails in the database (a 500)."""
+        if fold(email) in store.by_email and store.find(client.org, email=email) is None:
+            raise ServerCrash("(1062, \"Duplicate entry for key 'email'\")")
+
     @api("users")
     async def create_user(request: Request, client: ApiClient) -> Response:
         data = await read_body(request)
         username, email = str(data.get("username", "")), str(data.get("email", ""))
+        # check_status first (the organisation's users only), then the serializer.
         if store.find(client.org, username=username):
             return error("Username already used", "username_already_used", 409)
         if store.find(client.org, email=email):
             return error("Email already used", "email_already_used", 409)
         clean, errors = clean_user_fields(data, creating=True, generation=generation)
-        if fold(username) in store.by_username:
+        if fold(username) in store.by_username:  # UniqueValidator: every organisation
             errors.setdefault("username", []).append("A user with that username already exists.")
-        if fold(email) in store.by_email:
-            errors.setdefault("email", []).append("A user with that email already exists.")
         if errors:
             return _json(errors, 400)
+        email_elsewhere(client, clean["email"])
         profile = {k: v for k, v in clean.items() if k not in ("username", "email")}
         user = store.add_user(
             client.org,
@@ -334,18 +368,27 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if user is None:
             return error("Not found.", "user_not_found", 404)
         data = await read_body(request)
-        clean, errors = clean_user_fields(data, creating=False, generation=generation)
+        # The view reactivates on any truthy raw is_active ("false" too) before any check,
+        # and keeps it even when the request then fails.
+        if data.get("is_active") and not user.is_active and not user.is_superuser:
+            user.is_active = True
+        if not user.is_active:
+            return error("User inactive", "user_inactive", 409)
         if user.is_superuser:
             return _json({"detail": "User is superuser"}, 409)
-        if not user.is_active and clean.get("is_active") is not True:
-            return error("User inactive", "user_inactive", 409)
-        # The conflict check includes the user itself: an unchanged username is a 409.
-        if "username" in clean and fold(clean["username"]) in store.by_username:
+        # check_status compares with the organisation's users, the user itself included:
+        # resending an unchanged username or e-mail is a 409.
+        if "username" in data and store.find(client.org, username=str(data["username"])):
             return error("Username already used", "username_already_used", 409)
-        if "email" in clean and fold(clean["email"]) in store.by_email:
+        if "email" in data and store.find(client.org, email=str(data["email"])):
             return error("Email already used", "email_already_used", 409)
+        clean, errors = clean_user_fields(data, creating=False, generation=generation)
+        if "username" in clean and fold(clean["username"]) in store.by_username:
+            errors.setdefault("username", []).append("A user with that username already exists.")
         if errors:
             return _json(errors, 400)
+        if "email" in clean:
+            email_elsewhere(client, clean["email"])
         store.rename(user, username=clean.pop("username", None), email=clean.pop("email", None))
         if "is_active" in clean:
             user.is_active = clean.pop("is_active")
@@ -377,28 +420,38 @@ def build_app(sandbox: Sandbox) -> Starlette:
 
     @api("users")
     async def deactivate_many(request: Request, client: ApiClient) -> Response:
-        params = request.query_params
-        results: list[dict[str, Any]] = []
-        ids = [int(v) for v in params.get("user_id", "").split(",") if v.strip().isdigit()]
-        names = [v for v in params.get("username", "").split(",") if v]
-        if ids:
-            for user_id in ids:
-                user = store.find(client.org, user_id=user_id)
-                results.append(
-                    {"user_id": user_id, "username": user.username, "status": deactivate(user)}
-                    if user
-                    else {"user_id": user_id, "username": "", "status": "user_not_found"}
-                )
-        elif names:
-            for name in names:
-                user = store.find(client.org, username=name)
-                results.append(
-                    {"user_id": user.user_id, "username": name, "status": deactivate(user)}
-                    if user
-                    else {"user_id": None, "username": name, "status": "user_not_found"}
-                )
-        else:
+        """``bulk_destroy``: every matched user but superusers is deactivated, then one entry
+        per requested id or username is built from a snapshot taken before, by exact key.
+
+        So a username in another case is deactivated (the database ignores case) but
+        reported ``user_not_found`` (the snapshot does not), a repeated id reports its
+        first state twice, and an ``email`` filter deactivates and reports nothing (``[]``).
+        """
+        chosen = filter_values(request)
+        if chosen is None:
             return _json({"detail": "You cannot deactivate all users."}, 400)
+        name, given = chosen
+        matched = filtered_users(request, client)
+        before = {u.user_id: u.is_active for u in matched}
+        superusers = {u.user_id for u in matched if u.is_superuser}
+        by_name = {u.username: u.user_id for u in matched}
+        by_id = {u.user_id: u.username for u in matched}
+        for user in matched:
+            if not user.is_superuser:
+                user.is_active = False
+        statuses = {True: "user_deactivated", False: "user_already_inactive"}
+        results: list[dict[str, Any]] = []
+        for value in given if name != "email" else []:
+            user_id = value if name == "user_id" else by_name.get(value)
+            results.append(
+                {
+                    "user_id": user_id,
+                    "username": by_id.get(value, "") if name == "user_id" else value,
+                    "status": "user_is_superuser"
+                    if user_id in superusers
+                    else statuses.get(before.get(user_id), "user_not_found"),  # type: ignore[arg-type]
+                }
+            )
         return _json(results)
 
     # -- courses and reports ---------------------------------------------------------------
@@ -443,45 +496,73 @@ def build_app(sandbox: Sandbox) -> Starlette:
 
     # -- enrollments -------------------------------------------------------------------------
 
-    def courses_of(value: Any, client: ApiClient) -> list[str] | Response:
-        first = (
-            value[0] if isinstance(value, list) and value else value
-        )  # an array: first item only
-        keys = [k for k in str(first or "").split(",") if k]
-        if not keys:
-            return _json({"courses": ["This field is required."]}, 400)
-        for key in keys:
-            course = store.courses.get(key)
-            if course is None or course.org != client.org:
-                return _json(NOT_FOUND, 404)
-        return keys
+    def courses_of(value: Any) -> list[str]:
+        """The course keys of a bulk enroll body (an array is reduced to its first item)."""
+        first = value[0] if isinstance(value, list) and value else value
+        return [k for k in str(first or "").split(",") if k]
 
-    def field_errors(data: dict[str, Any], required: tuple[str, ...]) -> dict[str, list[str]]:
-        """Django REST framework's field errors for a bulk enroll body."""
-        errors = {f: ["This field is required."] for f in required if not data.get(f)}
-        if data.get("action") and data["action"] not in ("enroll", "unenroll"):
-            errors["action"] = [f'"{data["action"]}" is not a valid choice.']
+    def serializer_errors(
+        data: dict[str, Any], chars: dict[str, bool], booleans: tuple[str, ...]
+    ) -> dict[str, list[str]]:
+        """A bulk enroll serializer's field errors (Django REST framework 3.6): ``action``
+        a choice, ``chars`` text fields (name -> required), ``booleans``, and each course
+        key well formed."""
+        errors: dict[str, list[str]] = {}
+        action = data.get("action", ...)
+        if action is ...:
+            errors["action"] = ["This field is required."]
+        elif action is None:
+            errors["action"] = ["This field may not be null."]
+        elif action not in ("enroll", "unenroll"):
+            errors["action"] = [f'"{action}" is not a valid choice.']
+        for name, required in chars.items():
+            value = data.get(name, ...)
+            if name == "courses" and isinstance(value, list) and value:
+                value = value[0]  # the vendor's arrays: only the first item is read
+            problem = _char_problem(value, required)
+            if problem:
+                errors[name] = [problem]
+        for name in booleans:
+            if name in data and _drf_bool(data[name]) is None:
+                errors[name] = [
+                    "This field may not be null."
+                    if data[name] is None
+                    else f'"{data[name]}" is not a valid boolean.'
+                ]
+        if "courses" not in errors:
+            bad = [k for k in courses_of(data["courses"]) if not COURSE_KEY.match(k)]
+            if bad:
+                errors["courses"] = [f"Course key not valid: {bad[0]}"]
         return errors
 
-    @api("bulk_enroll", scheme="JWT")
+    def course_known(key: str) -> bool:
+        """Global staff may enroll into any course (require_level('staff') passes for
+        them): bulk enroll is not scoped to the caller's organisation."""
+        return key in store.courses
+
+    @api("bulk_enroll", scheme=("JWT", "Bearer"))
     async def bulk_enroll(request: Request, client: ApiClient) -> Response:
         data = await read_body(request)
-        errors = field_errors(data, required=("action", "courses", "identifiers"))
+        errors = serializer_errors(
+            data,
+            chars={"identifiers": True, "courses": True},
+            booleans=("auto_enroll", "email_students"),
+        )
         if errors:
             return _json(errors, 400)
-        keys = courses_of(data["courses"], client)
-        if isinstance(keys, Response):
-            return keys
-        auto = _flag(data.get("auto_enroll"))
-        identifiers = [i.strip() for i in re.split(r"[,\n]", str(data["identifiers"])) if i.strip()]
+        keys = courses_of(data["courses"])
+        auto = _drf_bool(data.get("auto_enroll", False)) is True
+        identifiers = [i.strip() for i in re.split(r"[,\s]", str(data["identifiers"])) if i.strip()]
         result: dict[str, Any] = {
             "action": data["action"],
             "courses": {},
-            "email_students": _flag(data.get("email_students")),
+            "email_students": _drf_bool(data.get("email_students", False)) is True,
             "auto_enroll": auto,
         }
-        for key in keys:
-            rows = [enroll_identifier(client, key, i, data["action"], auto) for i in identifiers]
+        for key in keys:  # one course after another: a 404 leaves the earlier ones done
+            if not course_known(key):
+                return _json(NOT_FOUND, 404)
+            rows = [enroll_identifier(key, i, data["action"], auto) for i in identifiers]
             result["courses"][key] = {
                 "action": data["action"],
                 "results": rows,
@@ -489,16 +570,12 @@ def build_app(sandbox: Sandbox) -> Starlette:
             }
         return _json(result)
 
-    def enroll_identifier(
-        client: ApiClient, key: str, identifier: str, action: str, auto: bool
-    ) -> dict[str, Any]:
-        is_email = "@" in identifier
-        user = (
-            store.find(client.org, email=identifier)
-            if is_email
-            else store.find(client.org, username=identifier)
-        )
-        if user is None and not (is_email and valid_email(identifier)):
+    def enroll_identifier(key: str, identifier: str, action: str, auto: bool) -> dict[str, Any]:
+        """One upstream result. Users are found in every organisation, by e-mail or by
+        username (``get_user_by_username_or_email``); an unknown identifier is taken for
+        an e-mail to pre-enroll, or is invalid."""
+        user = store.find_anywhere(email=identifier) or store.find_anywhere(username=identifier)
+        if user is None and not ("@" in identifier and valid_email(identifier)):
             return {"identifier": identifier, "invalidIdentifier": True}
         email = fold(user.email if user else identifier)
         allowed = store.allowed.get(email, {})
@@ -525,20 +602,18 @@ def build_app(sandbox: Sandbox) -> Starlette:
 
     @api("bulk_enroll")
     async def extended_bulk_enroll(request: Request, client: ApiClient) -> Response:
-        if not request.headers.get("content-type", "").startswith("application/json"):
-            return _json(
-                {"api_error_message": "'QueryDict' object has no attribute 'get_list'"}, 500
-            )
         data = await read_body(request)
-        # The serializer runs first: action and courses are checked before any identifier.
-        errors = field_errors(data, required=("action", "courses"))
+        # The serializer runs first, then the identifiers check; only then does a form body
+        # crash (the view writes into the immutable QueryDict).
+        chars = {"courses": True, "usernames": False, "emails": False, "user_ids": False}
+        errors = serializer_errors(data, chars=chars, booleans=("email_students",))
         if errors:
             return _json(errors, 400)
         action = data["action"]
         wanted = [
             (kind, value.strip())
             for kind in ("usernames", "emails", "user_ids")
-            for value in re.split(r"[,\n]", str(data.get(kind) or ""))
+            for value in re.split(r"[,\r\n]", str(data.get(kind) or ""))
             if value.strip()
         ]
         if not wanted:
@@ -548,50 +623,50 @@ def build_app(sandbox: Sandbox) -> Starlette:
                     "results": [
                         {
                             "error": True,
-                            "message": "At least one of usernames, emails or user_ids is required.",
+                            "message": "A username or email or user_id must be provided",
                         }
                     ],
                 },
                 400,
             )
-        keys = courses_of(data.get("courses"), client)
-        if isinstance(keys, Response):
-            return keys
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            raise ServerCrash("This QueryDict instance is immutable")
         courses: dict[str, Any] = {}
-        for key in keys:
-            rows = []
-            for kind, value in wanted:
-                label = {"usernames": "username", "emails": "email", "user_ids": "user_id"}[kind]
-                # The fork's students_bulk_enroll looks usernames and e-mails up alike, by
-                # e-mail or username (get_user_by_username_or_email): the key says nothing.
-                if kind == "user_ids":
-                    user = store.find(client.org, user_id=int(value)) if value.isdigit() else None
-                else:
-                    user = store.find(client.org, email=value) or store.find(
-                        client.org, username=value
-                    )
-                row: dict[str, Any] = {"identifier": {label: value}}
-                if user is None:
-                    row["invalidIdentifier"] = True
-                elif not user.is_active:
-                    row["inactiveUser"] = True
-                else:
-                    before = store.is_enrolled(user.user_id, key)
-                    (store.enroll if action == "enroll" else store.unenroll)(user.user_id, key)
-                    row["before"] = {"user": True, "enrollment": before}
-                    row["after"] = {
-                        "user": True,
-                        "enrollment": store.is_enrolled(user.user_id, key),
-                    }
-                rows.append(row)
-            courses[key] = {"action": action, "results": rows}
+        for key in courses_of(data["courses"]):  # a 404 leaves the earlier courses done
+            if not course_known(key):
+                return _json(NOT_FOUND, 404)
+            courses[key] = {
+                "action": action,
+                "results": [extended_row(key, kind, value, action) for kind, value in wanted],
+            }
         return _json(
             {
-                "email_students": _flag(data.get("email_students")),
+                "email_students": _drf_bool(data.get("email_students", False)) is True,
                 "action": action,
                 "courses": courses,
             }
         )
+
+    def extended_row(key: str, kind: str, value: str, action: str) -> dict[str, Any]:
+        """One extended result. The fork's students_bulk_enroll finds users in every
+        organisation, usernames and e-mails alike (by e-mail or username): the key given
+        says nothing."""
+        label = {"usernames": "username", "emails": "email", "user_ids": "user_id"}[kind]
+        if kind == "user_ids":
+            user = store.find_anywhere(user_id=int(value)) if value.isdigit() else None
+        else:
+            user = store.find_anywhere(email=value) or store.find_anywhere(username=value)
+        row: dict[str, Any] = {"identifier": {label: value}}
+        if user is None:
+            row["invalidIdentifier"] = True
+        elif not user.is_active:
+            row["inactiveUser"] = True
+        else:
+            before = store.is_enrolled(user.user_id, key)
+            (store.enroll if action == "enroll" else store.unenroll)(user.user_id, key)
+            row["before"] = {"user": True, "enrollment": before}
+            row["after"] = {"user": True, "enrollment": store.is_enrolled(user.user_id, key)}
+        return row
 
     # -- auth ----------------------------------------------------------------------------------
 
@@ -658,17 +733,19 @@ def build_app(sandbox: Sandbox) -> Starlette:
     async def disabled(request: Request) -> Response:
         return HTMLResponse(HTML_404, 404)
 
-    user_routes = [
-        Route(f"{V1}/users/", list_users, methods=["GET"]),
-        Route(f"{V1}/users/", create_user, methods=["POST"]),
-        Route(f"{V1}/users/", deactivate_many, methods=["DELETE"]),
-        Route(f"{V1}/users_by_username/", list_users, methods=["GET"]),
-        Route(f"{V1}/users_by_username/", deactivate_many, methods=["DELETE"]),
-    ]
-    # 2021 builds route nothing by e-mail: those paths are Django's HTML 404.
+    # The three prefixes are one ModelViewSet each: list, create and bulk deactivation on
+    # the list route; read, update and deactivation on the detail route. 2021 builds route
+    # nothing by e-mail: those paths are Django's HTML 404.
     by_email = generation.email_routes
-    if by_email:
-        user_routes.append(Route(f"{V1}/users_by_email/", list_users, methods=["GET"]))
+    user_routes = [
+        route
+        for prefix in ("users", "users_by_username", *(("users_by_email",) if by_email else ()))
+        for route in (
+            Route(f"{V1}/{prefix}/", list_users, methods=["GET"]),
+            Route(f"{V1}/{prefix}/", create_user, methods=["POST"]),
+            Route(f"{V1}/{prefix}/", deactivate_many, methods=["DELETE"]),
+        )
+    ]
     for prefix, param in (
         ("users", "{user_id:detail}"),
         ("users_by_username", "{username:lookup}"),
@@ -678,9 +755,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         user_routes += [
             Route(path, get_user, methods=["GET"]),
             Route(path, update_user, methods=["PUT", "PATCH"]),
+            Route(path, deactivate_one, methods=["DELETE"]),
         ]
-        if prefix != "users_by_email":
-            user_routes.append(Route(path, deactivate_one, methods=["DELETE"]))
     report_routes = [Route(f"{V1}/courses/", list_courses, methods=["GET"])]
     for prefix, param in (
         ("user_progress_report", "{user_id:detail}"),
@@ -748,5 +824,32 @@ def _positive_int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() and int(value) > 0 else default
 
 
-def _flag(value: Any) -> bool:
-    return value in (True, "true", "True", "1", 1, "on", "yes")
+_DRF_TRUE = frozenset(
+    {"t", "T", "y", "Y", "yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
+)
+_DRF_FALSE = frozenset(
+    {"f", "F", "n", "N", "no", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
+)
+
+
+def _drf_bool(value: Any) -> bool | None:
+    """Django REST framework 3.6's BooleanField: its exact spellings (case matters), or
+    None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value in _DRF_TRUE | _DRF_FALSE:
+        return value in _DRF_TRUE
+    return None
+
+
+def _char_problem(value: Any, required: bool) -> str | None:
+    """Django REST framework 3.6's CharField errors (``...`` is an absent field)."""
+    if value is ...:
+        return "This field is required." if required else None
+    if value is None:
+        return "This field may not be null."
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return "Not a valid string."
+    return "This field may not be blank." if str(value).strip() == "" else None

@@ -172,7 +172,7 @@ class FaultMiddleware:
             return
         fault = self.faults.pick()
         if fault == "throttle":
-            body = {"detail": "Request was throttled. Expected available in 1 seconds."}
+            body = {"detail": "Request was throttled. Expected available in 1.0 second."}
             await _answer(
                 send, 429, json.dumps(body).encode(), "application/json", [(b"retry-after", b"1")]
             )

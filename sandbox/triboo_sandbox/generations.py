@@ -59,6 +59,8 @@ class Generation:
     # Courses send description/duration and display categories (2021: short_description,
     # effort and raw category keys).
     current_course_fields: bool
+    # A server crash is Django's HTML 500 page (current: {"api_error_message": ...}).
+    html_crashes: bool
 
 
 CURRENT = Generation(
@@ -72,6 +74,7 @@ CURRENT = Generation(
     email_in_reports=True,
     password_reset_link=True,
     current_course_fields=True,
+    html_crashes=False,
 )
 LEGACY_2021 = Generation(
     name="2021",
@@ -84,6 +87,7 @@ LEGACY_2021 = Generation(
     email_in_reports=False,
     password_reset_link=False,
     current_course_fields=False,
+    html_crashes=True,
 )
 GENERATIONS = {generation.name: generation for generation in (CURRENT, LEGACY_2021)}
 

@@ -3,7 +3,16 @@
 Each API user has **one** history of accepted requests, shared by every endpoint; each
 endpoint compares the number of requests in that history within its window with its own
 limit (users 20, reports and courses 10, bulk enroll 120 a minute). So ten user calls use
-up the report budget too, as on the real server.
+up the report budget too, as on the real server: its throttles (``ListUserThrottle``,
+``ListCourseThrottle``, ``EnrollmentUserThrottle``) all switch to the scope ``staff`` for
+the API user and so share one cache key.
+
+The wait a 429 announces is Django REST framework's (``SimpleRateThrottle.wait``), not the
+time until a request would really fit: ``(window - age of the newest request) / (limit -
+requests in the window + 1)``. When the shared history holds more requests than this
+endpoint's limit (twelve user calls, then a course call), that divisor is not positive and
+DRF announces no wait at all: ``429 {"detail": "Request was throttled."}`` with no
+``Retry-After``.
 """
 
 from __future__ import annotations
@@ -31,8 +40,8 @@ class RateLimiter:
     def window(self) -> float:
         return WINDOW_SECONDS * (self.scale or 1.0)
 
-    def check(self, api_user: str, scope: str) -> int | None:
-        """Record a request, or return the whole seconds to wait before one is accepted."""
+    def check(self, api_user: str, scope: str) -> Throttled | None:
+        """Record a request and answer None, or answer why it is throttled."""
         if self.scale is None:
             return None
         now = self.clock()
@@ -41,8 +50,26 @@ class RateLimiter:
             history.popleft()
         limit = self.limits[scope]
         if len(history) >= limit:
-            # Honest wait: until enough old requests leave the window for one more to fit.
-            oldest_blocking = history[len(history) - limit]
-            return max(1, math.ceil(oldest_blocking + self.window - now))
+            available = limit - len(history) + 1
+            if available <= 0:
+                return Throttled(None)
+            remaining = self.window - (now - history[-1])
+            return Throttled(max(1, math.ceil(remaining / available)))
         history.append(now)
         return None
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """A refused request: ``wait`` whole seconds as DRF announces them, or None (no wait
+    announced: the history is over this endpoint's limit)."""
+
+    wait: int | None
+
+    @property
+    def detail(self) -> str:
+        if self.wait is None:
+            return "Request was throttled."
+        # DRF 3.6 on Python 2: math.ceil gives a float, and one second is singular.
+        unit = "second" if self.wait == 1 else "seconds"
+        return f"Request was throttled. Expected available in {self.wait}.0 {unit}."

@@ -382,13 +382,19 @@ class Store:
         email: str | None = None,
     ) -> User | None:
         """A user of ``org`` by id, username or e-mail; users of other orgs are absent."""
+        user = self.find_anywhere(user_id=user_id, username=username, email=email)
+        return user if user is not None and user.org == org else None
+
+    def find_anywhere(
+        self, *, user_id: int | None = None, username: str | None = None, email: str | None = None
+    ) -> User | None:
+        """A user of any organisation (bulk enroll looks users up globally)."""
         if user_id is None:
             index, value = (
                 (self.by_username, username) if username is not None else (self.by_email, email)
             )
             user_id = index.get(fold(value or ""))
-        user = self.users.get(user_id) if user_id is not None else None
-        return user if user is not None and user.org == org else None
+        return self.users.get(user_id) if user_id is not None else None
 
     def org_users(self, org: str) -> list[User]:
         """The organisation's users in id order: the store's own list, not to be changed."""

@@ -73,16 +73,17 @@ def test_2021_answers_carry_no_is_active(start: Start) -> None:
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
-        (
-            {"action": "invalid-action", "courses": "c"},
-            {"action": ['"invalid-action" is not a valid choice.']},
-        ),
-        (
-            {"action": "enrol", "courses": "c", "usernames": "x"},
-            {"action": ['"enrol" is not a valid choice.']},
-        ),
-        ({"courses": "c", "usernames": "x"}, {"action": ["This field is required."]}),
-        ({"action": "enroll", "usernames": "x"}, {"courses": ["This field is required."]}),
+        ({"action": "invalid-action"}, {"action": ['"invalid-action" is not a valid choice.']}),
+        ({"action": "enrol"}, {"action": ['"enrol" is not a valid choice.']}),
+        ({"action": None}, {"action": ["This field may not be null."]}),
+        ({"action": ...}, {"action": ["This field is required."]}),
+        ({"courses": None}, {"courses": ["This field may not be null."]}),
+        ({"courses": ...}, {"courses": ["This field is required."]}),
+        ({"courses": "foo"}, {"courses": ["Course key not valid: foo"]}),
+        ({"usernames": None}, {"usernames": ["This field may not be null."]}),
+        ({"emails": ""}, {"emails": ["This field may not be blank."]}),
+        ({"user_ids": {"a": 1}}, {"user_ids": ["Not a valid string."]}),
+        ({"email_students": "maybe"}, {"email_students": ['"maybe" is not a valid boolean.']}),
     ],
 )
 def test_extended_bulk_enroll_field_errors_come_first(
@@ -91,7 +92,9 @@ def test_extended_bulk_enroll_field_errors_come_first(
     server, client = start(generation)
     learner = next(u for u in server.sandbox.store.org_users("acme") if not u.is_superuser)
     course = next(iter(server.sandbox.store.enrollments[learner.user_id]))
-    answer = client.post(f"{V1}/bulk_enroll", json={**body, "usernames": learner.username})
+    sent = {"action": "enroll", "courses": course, "usernames": learner.username} | body
+    sent = {name: value for name, value in sent.items() if value is not ...}
+    answer = client.post(f"{V1}/bulk_enroll", json=sent)
     assert answer.status_code == 400
     assert answer.json() == errors
     assert server.sandbox.store.is_enrolled(learner.user_id, course)  # "enrol" unenrolled it
@@ -99,9 +102,13 @@ def test_extended_bulk_enroll_field_errors_come_first(
 
 def test_no_identifiers_comes_after_the_fields(start: Start) -> None:
     _, client = start()
-    answer = client.post(f"{V1}/bulk_enroll", json={"action": "enroll", "courses": "c"})
+    body = {"action": "enroll", "courses": "course-v1:acme+SEC101+2024_T1"}
+    answer = client.post(f"{V1}/bulk_enroll", json=body)
     assert answer.status_code == 400
-    assert answer.json()["results"][0]["error"] is True
+    assert answer.json() == {
+        "action": "enroll",
+        "results": [{"error": True, "message": "A username or email or user_id must be provided"}],
+    }
 
 
 # -- 3. the token endpoint reads a form only ------------------------------------------------

@@ -337,24 +337,53 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
         if problems:
             raise TribooInputError(problems)
         # An account named twice (45 and "045", Jane.Doe and jane.doe) is deactivated once.
-        given_ids, given_names = ids, names
-        ids, names = unique(ids, "user_id"), unique(names, "username")
-        outcomes = self.hook.deactivate_users(user_ids=[int(v) for v in ids], usernames=names)
-        counts = Counter(str(o["status"]) for o in outcomes)
+        items: dict[str, int | None] = {
+            f"user_ids item {ids.index(v) + 1}": int(v) for v in unique(ids, "user_id")
+        }
+        taken = {user_id for user_id in items.values() if user_id is not None}
+        items |= self._resolve(unique(names, "username"), names, taken)
+        targets = [user_id for user_id in items.values() if user_id is not None]
+        answers = {o["user_id"]: o for o in self.hook.deactivate_users(user_ids=targets)}
+        statuses = {
+            item: "user_not_found"
+            if user_id is None
+            else str(answers.get(user_id, {}).get("status", "user_not_found"))
+            for item, user_id in items.items()
+        }
+        counts = Counter(statuses.values())
         self.log.info("deactivation: %s", dict(counts))
         if self.fail_on_missing and counts.get("user_not_found"):
-            # The server answers one entry per identifier, in request order: ids, then names.
-            items = [f"user_ids item {given_ids.index(v) + 1}" for v in ids]
-            items += [f"usernames item {given_names.index(v) + 1}" for v in names]
+            missing = [item for item, status in statuses.items() if status == "user_not_found"]
             raise TribooInputError(
-                [
-                    f"{item}: no such user"
-                    for item, outcome in zip(items, outcomes, strict=False)
-                    if outcome.get("status") == "user_not_found"
-                ],
+                [f"{item}: no such user" for item in missing],
                 after=f"after the others were deactivated ({dict(counts)})",
             )
-        return {"rows": len(outcomes), **dict(counts)}
+        return {"rows": len(statuses), **dict(counts)}
+
+    def _resolve(
+        self, names: list[str], given: list[str], taken: set[int]
+    ) -> dict[str, int | None]:
+        """Usernames to user ids, by one batched look-up that ignores case.
+
+        The server deactivates a username in any case (its database ignores case) but
+        reports it ``user_not_found`` unless the case is exact (``bulk_destroy`` maps the
+        answer back by exact name): asking by id gives true statuses. A name whose account
+        is already named by id is left out (deactivated once).
+        """
+        from triboo_provider.identifiers import match_key
+
+        found = {
+            match_key("username", user["username"]): int(user["user_id"])
+            for user in (self.hook.find_users(usernames=names) if names else [])
+        }
+        resolved: dict[str, int | None] = {}
+        for name in names:
+            user_id = found.get(match_key("username", name))
+            if user_id is None or user_id not in taken:
+                resolved[f"usernames item {given.index(name) + 1}"] = user_id
+                if user_id is not None:
+                    taken.add(user_id)
+        return resolved
 
 
 def _write_results(path: str, results: list[dict[str, Any]]) -> None:
