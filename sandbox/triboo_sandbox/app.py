@@ -35,7 +35,8 @@ from triboo_sandbox.store import ApiClient, Store, User, fold
 
 V1 = "/api/extended/v1"
 QUIRKS = ("legacy-errors", "legacy-roles")
-COURSE_KEY = re.compile(r"^course-v1:[^+]+\+[^+]+\+[^+]+$")
+# A course key as opaque-keys parses one: course-v1:<org>+<course>+<run>, of [\w.~:-].
+COURSE_KEY = re.compile(r"^course-v1:[\w.~:-]+\+[\w.~:-]+\+[\w.~:-]+$", re.ASCII)
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 NOT_FOUND = {"detail": "Not found."}
 HTML_404 = "<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>"

@@ -16,7 +16,11 @@ T = TypeVar("T", bound="BulkEnrollRequest")
 class BulkEnrollRequest:
     action: EnrollmentAction
     courses: str
-    """ Comma-separated course keys, no spaces. An array would be reduced to its first item. """
+    """ Comma-separated course keys, no spaces, each as opaque-keys parses one
+    (`course-v1:<org>+<course>+<run>`): a malformed key is a 400
+    `{"courses": ["Course key not valid: <key>"]}`. An array would be reduced to its
+    first item.
+     """
     identifiers: str
     """ Comma- or newline-separated e-mails and/or usernames. """
     auto_enroll: bool | Unset = False

@@ -18,13 +18,15 @@ class ExtendedBulkEnrollRequest:
 
     action: EnrollmentAction
     courses: str
-    """ Comma-separated course keys. """
+    """ Comma-separated course keys (`course-v1:<org>+<course>+<run>`); a malformed
+    key is a 400 `{"courses": ["Course key not valid: <key>"]}`.
+     """
     usernames: str | Unset = UNSET
-    """ Comma- or newline-separated usernames. """
+    """ Comma- or newline-separated usernames. Not blank (spaces alone are blank). """
     emails: str | Unset = UNSET
-    """ Comma- or newline-separated e-mails. """
+    """ Comma- or newline-separated e-mails. Not blank (spaces alone are blank). """
     user_ids: str | Unset = UNSET
-    """ Comma- or newline-separated user ids. """
+    """ Comma- or newline-separated user ids. Not blank (spaces alone are blank). """
     email_students: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -95,9 +95,15 @@ def sync_detailed(
     """Bulk enroll (upstream Open edX, JWT)
 
      Enroll or unenroll many learners, by e-mail or username, in one or more courses.
-    This is the endpoint the vendor document describes. It wants
-    `Authorization: JWT <token>` (get one with `token_type=jwt`) and a staff API user;
-    a Bearer token is refused. The trailing slash is optional.
+    This is the endpoint the vendor document describes. It takes
+    `Authorization: JWT <token>` (get one with `token_type=jwt`), as the vendor document
+    says, or a Bearer token (`JwtAuthentication`, `OAuth2Authentication`), and a staff
+    API user (`IsStaff`: no superuser or organisation needed). The trailing slash is
+    optional.
+
+    Neither bulk enroll is scoped to the caller's organisation: a global staff API user
+    may enroll any user into any course (`require_level('staff')` passes for global
+    staff, and users are found by e-mail or username in every organisation).
 
     Unknown e-mails are pre-enrolled (`after.allowed: true`) when `auto_enroll` is set.
     Send `courses` as a comma-separated string with no spaces: a JSON array is reduced
@@ -135,9 +141,15 @@ def sync(
     """Bulk enroll (upstream Open edX, JWT)
 
      Enroll or unenroll many learners, by e-mail or username, in one or more courses.
-    This is the endpoint the vendor document describes. It wants
-    `Authorization: JWT <token>` (get one with `token_type=jwt`) and a staff API user;
-    a Bearer token is refused. The trailing slash is optional.
+    This is the endpoint the vendor document describes. It takes
+    `Authorization: JWT <token>` (get one with `token_type=jwt`), as the vendor document
+    says, or a Bearer token (`JwtAuthentication`, `OAuth2Authentication`), and a staff
+    API user (`IsStaff`: no superuser or organisation needed). The trailing slash is
+    optional.
+
+    Neither bulk enroll is scoped to the caller's organisation: a global staff API user
+    may enroll any user into any course (`require_level('staff')` passes for global
+    staff, and users are found by e-mail or username in every organisation).
 
     Unknown e-mails are pre-enrolled (`after.allowed: true`) when `auto_enroll` is set.
     Send `courses` as a comma-separated string with no spaces: a JSON array is reduced
@@ -170,9 +182,15 @@ async def asyncio_detailed(
     """Bulk enroll (upstream Open edX, JWT)
 
      Enroll or unenroll many learners, by e-mail or username, in one or more courses.
-    This is the endpoint the vendor document describes. It wants
-    `Authorization: JWT <token>` (get one with `token_type=jwt`) and a staff API user;
-    a Bearer token is refused. The trailing slash is optional.
+    This is the endpoint the vendor document describes. It takes
+    `Authorization: JWT <token>` (get one with `token_type=jwt`), as the vendor document
+    says, or a Bearer token (`JwtAuthentication`, `OAuth2Authentication`), and a staff
+    API user (`IsStaff`: no superuser or organisation needed). The trailing slash is
+    optional.
+
+    Neither bulk enroll is scoped to the caller's organisation: a global staff API user
+    may enroll any user into any course (`require_level('staff')` passes for global
+    staff, and users are found by e-mail or username in every organisation).
 
     Unknown e-mails are pre-enrolled (`after.allowed: true`) when `auto_enroll` is set.
     Send `courses` as a comma-separated string with no spaces: a JSON array is reduced
@@ -208,9 +226,15 @@ async def asyncio(
     """Bulk enroll (upstream Open edX, JWT)
 
      Enroll or unenroll many learners, by e-mail or username, in one or more courses.
-    This is the endpoint the vendor document describes. It wants
-    `Authorization: JWT <token>` (get one with `token_type=jwt`) and a staff API user;
-    a Bearer token is refused. The trailing slash is optional.
+    This is the endpoint the vendor document describes. It takes
+    `Authorization: JWT <token>` (get one with `token_type=jwt`), as the vendor document
+    says, or a Bearer token (`JwtAuthentication`, `OAuth2Authentication`), and a staff
+    API user (`IsStaff`: no superuser or organisation needed). The trailing slash is
+    optional.
+
+    Neither bulk enroll is scoped to the caller's organisation: a global staff API user
+    may enroll any user into any course (`require_level('staff')` passes for global
+    staff, and users are found by e-mail or username in every organisation).
 
     Unknown e-mails are pre-enrolled (`after.allowed: true`) when `auto_enroll` is set.
     Send `courses` as a comma-separated string with no spaces: a JSON array is reduced

@@ -99,8 +99,9 @@ def sync_detailed(
 
     Checks run in this order: username taken in the organisation (409), e-mail taken in
     the organisation (409), field validation (400; a username taken in *another*
-    organisation is a 400 field error). The 201 answer has no `user_id`: look the user
-    up by username to learn it.
+    organisation is a 400 field error); an e-mail used in another organisation passes
+    them all and fails in the database (500 `{"api_error_message": …}`). The 201 answer
+    has no `user_id`: look the user up by username to learn it.
 
     Vendor document: the body is urlencoded and the outcome is only a `status` code
     (`user_created`, `username_already_used`, `email_already_used`, `error`). The server
@@ -142,8 +143,9 @@ def sync(
 
     Checks run in this order: username taken in the organisation (409), e-mail taken in
     the organisation (409), field validation (400; a username taken in *another*
-    organisation is a 400 field error). The 201 answer has no `user_id`: look the user
-    up by username to learn it.
+    organisation is a 400 field error); an e-mail used in another organisation passes
+    them all and fails in the database (500 `{"api_error_message": …}`). The 201 answer
+    has no `user_id`: look the user up by username to learn it.
 
     Vendor document: the body is urlencoded and the outcome is only a `status` code
     (`user_created`, `username_already_used`, `email_already_used`, `error`). The server
@@ -180,8 +182,9 @@ async def asyncio_detailed(
 
     Checks run in this order: username taken in the organisation (409), e-mail taken in
     the organisation (409), field validation (400; a username taken in *another*
-    organisation is a 400 field error). The 201 answer has no `user_id`: look the user
-    up by username to learn it.
+    organisation is a 400 field error); an e-mail used in another organisation passes
+    them all and fails in the database (500 `{"api_error_message": …}`). The 201 answer
+    has no `user_id`: look the user up by username to learn it.
 
     Vendor document: the body is urlencoded and the outcome is only a `status` code
     (`user_created`, `username_already_used`, `email_already_used`, `error`). The server
@@ -221,8 +224,9 @@ async def asyncio(
 
     Checks run in this order: username taken in the organisation (409), e-mail taken in
     the organisation (409), field validation (400; a username taken in *another*
-    organisation is a 400 field error). The 201 answer has no `user_id`: look the user
-    up by username to learn it.
+    organisation is a 400 field error); an e-mail used in another organisation passes
+    them all and fails in the database (500 `{"api_error_message": …}`). The 201 answer
+    has no `user_id`: look the user up by username to learn it.
 
     Vendor document: the body is urlencoded and the outcome is only a `status` code
     (`user_created`, `username_already_used`, `email_already_used`, `error`). The server

@@ -96,7 +96,9 @@ def sync_detailed(
      Deactivate (`is_active=false`, nothing is deleted) every user named in `user_id`.
     Always 200 with one entry per requested id, in request order; ids that do not exist
     come back with `status: user_not_found` and `username: ""`. Without a usable
-    filter the server refuses with 400 rather than deactivate everyone.
+    filter the server refuses with 400 rather than deactivate everyone. Statuses come
+    from a snapshot taken before: an id given twice reports `user_deactivated` twice.
+    An `email` filter on this route deactivates the users it names and answers `[]`.
 
     Args:
         user_id (str): Comma-separated numeric user ids.
@@ -130,7 +132,9 @@ def sync(
      Deactivate (`is_active=false`, nothing is deleted) every user named in `user_id`.
     Always 200 with one entry per requested id, in request order; ids that do not exist
     come back with `status: user_not_found` and `username: ""`. Without a usable
-    filter the server refuses with 400 rather than deactivate everyone.
+    filter the server refuses with 400 rather than deactivate everyone. Statuses come
+    from a snapshot taken before: an id given twice reports `user_deactivated` twice.
+    An `email` filter on this route deactivates the users it names and answers `[]`.
 
     Args:
         user_id (str): Comma-separated numeric user ids.
@@ -159,7 +163,9 @@ async def asyncio_detailed(
      Deactivate (`is_active=false`, nothing is deleted) every user named in `user_id`.
     Always 200 with one entry per requested id, in request order; ids that do not exist
     come back with `status: user_not_found` and `username: ""`. Without a usable
-    filter the server refuses with 400 rather than deactivate everyone.
+    filter the server refuses with 400 rather than deactivate everyone. Statuses come
+    from a snapshot taken before: an id given twice reports `user_deactivated` twice.
+    An `email` filter on this route deactivates the users it names and answers `[]`.
 
     Args:
         user_id (str): Comma-separated numeric user ids.
@@ -191,7 +197,9 @@ async def asyncio(
      Deactivate (`is_active=false`, nothing is deleted) every user named in `user_id`.
     Always 200 with one entry per requested id, in request order; ids that do not exist
     come back with `status: user_not_found` and `username: ""`. Without a usable
-    filter the server refuses with 400 rather than deactivate everyone.
+    filter the server refuses with 400 rather than deactivate everyone. Statuses come
+    from a snapshot taken before: an id given twice reports `user_deactivated` twice.
+    An `email` filter on this route deactivates the users it names and answers `[]`.
 
     Args:
         user_id (str): Comma-separated numeric user ids.

@@ -98,6 +98,10 @@ def sync_detailed(
     `status: user_not_found` and `user_id: null`. Without a usable filter the server
     refuses with 400.
 
+    **Trap:** the database matches usernames ignoring case, but the answer is mapped back
+    by the exact name: `USER1` deactivates `user1` and reports it `user_not_found` with
+    `user_id: null`. Send the exact username (look it up first), or deactivate by id.
+
     Args:
         username (str): Comma-separated usernames.
 
@@ -132,6 +136,10 @@ def sync(
     `status: user_not_found` and `user_id: null`. Without a usable filter the server
     refuses with 400.
 
+    **Trap:** the database matches usernames ignoring case, but the answer is mapped back
+    by the exact name: `USER1` deactivates `user1` and reports it `user_not_found` with
+    `user_id: null`. Send the exact username (look it up first), or deactivate by id.
+
     Args:
         username (str): Comma-separated usernames.
 
@@ -160,6 +168,10 @@ async def asyncio_detailed(
     username, in request order; unknown usernames come back with
     `status: user_not_found` and `user_id: null`. Without a usable filter the server
     refuses with 400.
+
+    **Trap:** the database matches usernames ignoring case, but the answer is mapped back
+    by the exact name: `USER1` deactivates `user1` and reports it `user_not_found` with
+    `user_id: null`. Send the exact username (look it up first), or deactivate by id.
 
     Args:
         username (str): Comma-separated usernames.
@@ -192,6 +204,10 @@ async def asyncio(
     username, in request order; unknown usernames come back with
     `status: user_not_found` and `user_id: null`. Without a usable filter the server
     refuses with 400.
+
+    **Trap:** the database matches usernames ignoring case, but the answer is mapped back
+    by the exact name: `USER1` deactivates `user1` and reports it `user_not_found` with
+    `user_id: null`. Send the exact username (look it up first), or deactivate by id.
 
     Args:
         username (str): Comma-separated usernames.

@@ -113,6 +113,14 @@ def sync_detailed(
     (PATCH). `is_active: true` reactivates an inactive user (current builds); any other
     update of an inactive user is a 409.
 
+    The order of the checks: the user is looked up (404); an inactive user who is not a
+    superuser is **reactivated first** when `is_active` is truthy in the body (any
+    non-empty string, `"false"` included), and stays active even if the request then
+    fails; then 409 `User inactive`, 409 `User is superuser`, 409 username or e-mail
+    used in the organisation; then field validation (400), where a username used in
+    another organisation is a field error. An e-mail used in another organisation is a
+    500 (the database's unique index: the serializer does not check it).
+
     Args:
         user_id (int):
         body (UserUpdate): Fields to change; every field is optional. Send only fields that
@@ -156,6 +164,14 @@ def sync(
     (PATCH). `is_active: true` reactivates an inactive user (current builds); any other
     update of an inactive user is a 409.
 
+    The order of the checks: the user is looked up (404); an inactive user who is not a
+    superuser is **reactivated first** when `is_active` is truthy in the body (any
+    non-empty string, `"false"` included), and stays active even if the request then
+    fails; then 409 `User inactive`, 409 `User is superuser`, 409 username or e-mail
+    used in the organisation; then field validation (400), where a username used in
+    another organisation is a field error. An e-mail used in another organisation is a
+    500 (the database's unique index: the serializer does not check it).
+
     Args:
         user_id (int):
         body (UserUpdate): Fields to change; every field is optional. Send only fields that
@@ -193,6 +209,14 @@ async def asyncio_detailed(
     without `platform_role` resets the user to Learner: prefer `partialUpdateUser`
     (PATCH). `is_active: true` reactivates an inactive user (current builds); any other
     update of an inactive user is a 409.
+
+    The order of the checks: the user is looked up (404); an inactive user who is not a
+    superuser is **reactivated first** when `is_active` is truthy in the body (any
+    non-empty string, `"false"` included), and stays active even if the request then
+    fails; then 409 `User inactive`, 409 `User is superuser`, 409 username or e-mail
+    used in the organisation; then field validation (400), where a username used in
+    another organisation is a field error. An e-mail used in another organisation is a
+    500 (the database's unique index: the serializer does not check it).
 
     Args:
         user_id (int):
@@ -234,6 +258,14 @@ async def asyncio(
     without `platform_role` resets the user to Learner: prefer `partialUpdateUser`
     (PATCH). `is_active: true` reactivates an inactive user (current builds); any other
     update of an inactive user is a 409.
+
+    The order of the checks: the user is looked up (404); an inactive user who is not a
+    superuser is **reactivated first** when `is_active` is truthy in the body (any
+    non-empty string, `"false"` included), and stays active even if the request then
+    fails; then 409 `User inactive`, 409 `User is superuser`, 409 username or e-mail
+    used in the organisation; then field validation (400), where a username used in
+    another organisation is a field error. An e-mail used in another organisation is a
+    500 (the database's unique index: the serializer does not check it).
 
     Args:
         user_id (int):
