@@ -528,7 +528,10 @@ class TribooHook(BaseHook):
     ) -> list[dict[str, Any]]:
         """Deactivate in batches; one ``{"user_id", "username", "status"}`` per identifier.
 
-        Both arguments follow :func:`triboo_provider.params.as_texts`.
+        Both arguments follow :func:`triboo_provider.params.as_texts`. By username, the
+        server deactivates a name in any case but reports one whose case differs from the
+        account's as ``user_not_found`` (``bulk_destroy`` maps its answer back by exact
+        name): prefer ids, as :class:`TribooDeactivateUsersOperator` does after a look-up.
         """
         ids = _filter_values(user_ids, "user_ids")
         names = _filter_values(usernames, "usernames")
