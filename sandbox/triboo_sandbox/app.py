@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
@@ -27,7 +27,13 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Match, Route
 
 from triboo_sandbox.faults import FaultMiddleware, Faults
-from triboo_sandbox.fields import SUPER_ADMIN, ServerCrash, clean_user_fields
+from triboo_sandbox.fields import (
+    SUPER_ADMIN,
+    ServerCrash,
+    char_problem,
+    clean_user_fields,
+    py2_int,
+)
 from triboo_sandbox.fields import is_email as valid_email
 from triboo_sandbox.generations import resolve
 from triboo_sandbox.limits import RateLimiter
@@ -89,7 +95,7 @@ class Sandbox:
     faults: Faults = field(default_factory=Faults)
     quirks: frozenset[str] = frozenset()
     generation: str = "current"  # "current" or "2021": see triboo_sandbox.generations
-    token_ttl: int = 36000
+    token_ttl: int | None = None  # seconds; None: the generation's (36000, 2021 31535999)
     tokens: dict[str, Token] = field(default_factory=dict)
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limits={"token": 120}))
     requests: int = 0  # API requests answered, faults included (for benchmarks)
@@ -115,8 +121,9 @@ class Sandbox:
             payload = _b64({"sub": client.username, "iss": "triboo-sandbox", "jti": raw})
             signature = base64.urlsafe_b64encode(hashlib.sha256(raw.encode()).digest())
             raw = f"{header}.{payload}.{signature.decode().rstrip('=')}"
-        self.tokens[raw] = Token(client.client_id, kind, time.monotonic() + self.token_ttl)
-        return raw, self.token_ttl
+        ttl = resolve(self.generation).token_ttl if self.token_ttl is None else self.token_ttl
+        self.tokens[raw] = Token(client.client_id, kind, time.monotonic() + ttl)
+        return raw, ttl
 
 
 def _b64(data: dict[str, str]) -> str:
@@ -127,19 +134,63 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def read_body(request: Request) -> dict[str, Any]:
-    """JSON, form-urlencoded or multipart, as the server accepts all three."""
+# Python 2's names of the types a JSON body may parse to (a JSON string is ``unicode``).
+PY2_TYPE_NAMES = {str: "unicode", int: "int", float: "float", bool: "bool", list: "list"}
+
+
+class UnsupportedMediaType(Exception):
+    """A body Django REST framework has no parser for (its 415)."""
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(f'Unsupported media type "{content_type}" in request.')
+
+
+def _media_type(header: str) -> str:
+    """A media type without its parameters, lowercased as Django's ``parse_header`` does."""
+    return header.split(";", 1)[0].strip().lower()
+
+
+def _media_match(ours: str, theirs: str) -> bool:
+    """Django REST framework's ``media_type_matches``: type and subtype equal, or either
+    side ``*``."""
+    pairs = zip(ours.partition("/")[::2], _media_type(theirs).partition("/")[::2], strict=True)
+    return all(a == "*" or b in ("*", a) for a, b in pairs)
+
+
+def accepts_json(request: Request) -> bool:
+    """Whether DRF's content negotiation finds a renderer: the server renders JSON only, so
+    an ``Accept`` naming no JSON-compatible type (``text/html``, an empty header) is a 406."""
+    header = request.headers.get("accept", "*/*")
+    return any(_media_match("application/json", token) for token in header.split(","))
+
+
+async def read_body(request: Request) -> Any:
+    """The body as Django REST framework parses it (``request.data``): JSON (any JSON
+    value), form-urlencoded or multipart (a dict); an empty body is an empty dict; any
+    other (or no) content type raises :class:`UnsupportedMediaType` (DRF's 415)."""
     content_type = request.headers.get("content-type", "")
     raw = await request.body()
-    if content_type.startswith("application/json"):
+    if not raw:
+        return {}
+    if _media_match("application/json", content_type):
         try:
-            data = json.loads(raw or b"{}")
+            data = json.loads(raw)
         except ValueError as problem:
             raise HTTPException(400, f"JSON parse error - {problem}") from problem
-        return data if isinstance(data, dict) else {}
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return dict(parse_qsl(raw.decode(), keep_blank_values=True))
-    if content_type.startswith("multipart/form-data"):
+        return data
+    if _media_match("application/x-www-form-urlencoded", content_type) or _media_match(
+        "multipart/form-data", content_type
+    ):
+        return await read_form(request)
+    raise UnsupportedMediaType(content_type)
+
+
+async def read_form(request: Request) -> dict[str, Any]:
+    """Django's ``request.POST``: a form-urlencoded or multipart body, anything else empty."""
+    kind = _media_type(request.headers.get("content-type", ""))
+    if kind == "application/x-www-form-urlencoded":
+        return dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+    if kind == "multipart/form-data":
         form = await request.form()
         return {k: v for k, v in form.items() if isinstance(v, str)}
     return {}
@@ -207,6 +258,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             async def endpoint(request: Request) -> Response:
                 sandbox.requests += 1
+                if not accepts_json(request):  # negotiation comes before authentication
+                    return _json({"detail": "Could not satisfy the request Accept header."}, 406)
                 client = authenticate(request, schemes)
                 if isinstance(client, Response):
                     return client
@@ -217,6 +270,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
                     return _json({"detail": throttled.detail}, 429, headers)
                 try:
                     return await handler(request, client)
+                except UnsupportedMediaType as unsupported:
+                    return _json({"detail": str(unsupported)}, 415)
                 except ServerCrash as crash:
                     if generation.html_crashes:
                         return HTMLResponse(HTML_500, 500)
@@ -234,12 +289,14 @@ def build_app(sandbox: Sandbox) -> Starlette:
     def paginate(
         request: Request, items: list[Any], render: Callable[[Any], dict[str, Any]]
     ) -> Response:
-        size = _positive_int(request.query_params.get("page_size"), 10)
-        size = min(size, generation.page_size_cap)
+        # DRF's get_page_size: int() of the text, 0, negatives and junk fall back to 10.
+        size = py2_int(request.query_params.get("page_size", ""))
+        size = min(size if size and size > 0 else 10, generation.page_size_cap)
         pages = max(1, -(-len(items) // size))
+        # Django's paginator: int() of the text ("last" is the last page), else no page.
         raw_page = request.query_params.get("page", "1")
-        page = int(raw_page) if raw_page.isdigit() else (pages if raw_page == "last" else 0)
-        if not 1 <= page <= pages:
+        page = pages if raw_page == "last" else py2_int(raw_page)
+        if page is None or not 1 <= page <= pages:
             return _json({"detail": "Invalid page."}, 404)
         start = (page - 1) * size
         url = request.url
@@ -284,7 +341,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
         def values(name: str) -> list[str]:
             return [v.strip() for v in params.get(name, "").split(",") if v.strip()]
 
-        ids = [int(v) for v in values("user_id") if v.isdigit()]
+        ids = [py2_int(v) for v in values("user_id") if v.isdigit()]
+        if None in ids:  # int() refuses a digit that is no decimal ("²"): uncaught
+            raise ServerCrash("invalid literal for int() with base 10")
         if ids:
             return "user_id", ids
         for name in ("username", "email"):
@@ -310,9 +369,10 @@ def build_app(sandbox: Sandbox) -> Starlette:
     def lookup(request: Request, client: ApiClient) -> User | None:
         params = request.path_params
         if "user_id" in params:
-            # The router takes any [^/.]+ segment: one that is no number finds nobody.
-            raw_id = params["user_id"]
-            user = store.find(client.org, user_id=int(raw_id)) if raw_id.isdigit() else None
+            # The router takes any [^/.]+ segment; the look-up int()s it, and one that is no
+            # number finds nobody (get_object_or_404 turns the ValueError into a 404).
+            user_id = py2_int(params["user_id"])
+            user = None if user_id is None else store.find(client.org, user_id=user_id)
         elif "username" in params:
             user = store.find(client.org, username=params["username"])
         else:
@@ -334,9 +394,18 @@ def build_app(sandbox: Sandbox) -> Starlette:
         if fold(email) in store.by_email and store.find(client.org, email=email) is None:
             raise ServerCrash("(1062, \"Duplicate entry for key 'email'\")")
 
+    def fields_of(data: Any, method: str) -> dict[str, Any]:
+        """A user write's body: the view calls ``request.data.copy()`` (create) or
+        ``.get()`` (update) first, so a JSON body that is no object crashes it."""
+        if not isinstance(data, dict):
+            raise ServerCrash(
+                f"'{PY2_TYPE_NAMES.get(type(data), 'NoneType')}' object has no attribute '{method}'"
+            )
+        return data
+
     @api("users")
     async def create_user(request: Request, client: ApiClient) -> Response:
-        data = await read_body(request)
+        data = fields_of(await read_body(request), "copy")
         username, email = str(data.get("username", "")), str(data.get("email", ""))
         # check_status first (the organisation's users only), then the serializer.
         if store.find(client.org, username=username):
@@ -368,10 +437,11 @@ def build_app(sandbox: Sandbox) -> Starlette:
         user = lookup(request, client)
         if user is None:
             return error("Not found.", "user_not_found", 404)
-        data = await read_body(request)
-        # The view reactivates on any truthy raw is_active ("false" too) before any check,
-        # and keeps it even when the request then fails.
-        if data.get("is_active") and not user.is_active and not user.is_superuser:
+        data = fields_of(await read_body(request), "get")
+        # The current view reactivates on any truthy raw is_active ("false" too) before any
+        # check, and keeps it even when the request then fails; 2021 builds do not read it.
+        reactivate = generation.update_reactivates and data.get("is_active")
+        if reactivate and not user.is_active and not user.is_superuser:
             user.is_active = True
         if not user.is_active:
             return error("User inactive", "user_inactive", 409)
@@ -393,6 +463,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         store.rename(user, username=clean.pop("username", None), email=clean.pop("email", None))
         if "is_active" in clean:
             user.is_active = clean.pop("is_active")
+        if request.method == "PUT" and generation.put_resets_role and "platform_role" not in data:
+            clean["platform_role"] = "Learner"  # 2021: a PUT without a role demotes
         if clean.get("platform_role") == SUPER_ADMIN:
             user.is_superuser = True  # 2021 builds grant super admin: staff and superuser
         user.profile.update(clean)
@@ -520,7 +592,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
             value = data.get(name, ...)
             if name == "courses" and isinstance(value, list) and value:
                 value = value[0]  # the vendor's arrays: only the first item is read
-            problem = _char_problem(value, required)
+            problem = char_problem(value, required)
             if problem:
                 errors[name] = [problem]
         for name in booleans:
@@ -536,6 +608,13 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 errors["courses"] = [f"Course key not valid: {bad[0]}"]
         return errors
 
+    def not_an_object(data: Any) -> dict[str, list[str]]:
+        """A serializer given a JSON body that is no object (DRF 3.6's root errors)."""
+        if data is None:
+            return {"non_field_errors": ["No data provided"]}
+        name = PY2_TYPE_NAMES.get(type(data), type(data).__name__)
+        return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {name}."]}
+
     def course_known(key: str) -> bool:
         """Global staff may enroll into any course (require_level('staff') passes for
         them): bulk enroll is not scoped to the caller's organisation."""
@@ -544,6 +623,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
     @api("bulk_enroll", scheme=("JWT", "Bearer"))
     async def bulk_enroll(request: Request, client: ApiClient) -> Response:
         data = await read_body(request)
+        if not isinstance(data, dict):
+            return _json(not_an_object(data), 400)
         errors = serializer_errors(
             data,
             chars={"identifiers": True, "courses": True},
@@ -604,6 +685,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
     @api("bulk_enroll")
     async def extended_bulk_enroll(request: Request, client: ApiClient) -> Response:
         data = await read_body(request)
+        if not isinstance(data, dict):
+            return _json(not_an_object(data), 400)
         # The serializer runs first, then the identifiers check; only then does a form body
         # crash (the view writes into the immutable QueryDict).
         chars = {"courses": True, "usernames": False, "emails": False, "user_ids": False}
@@ -630,7 +713,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
                 },
                 400,
             )
-        if not request.headers.get("content-type", "").startswith("application/json"):
+        if not _media_match("application/json", request.headers.get("content-type", "")):
             raise ServerCrash("This QueryDict instance is immutable")
         courses: dict[str, Any] = {}
         for key in courses_of(data["courses"]):  # a 404 leaves the earlier courses done
@@ -654,7 +737,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         says nothing."""
         label = {"usernames": "username", "emails": "email", "user_ids": "user_id"}[kind]
         if kind == "user_ids":
-            user = store.find_anywhere(user_id=int(value)) if value.isdigit() else None
+            user_id = py2_int(value)  # User.objects.get(id=...): a ValueError is invalid
+            user = None if user_id is None else store.find_anywhere(user_id=user_id)
         else:
             user = store.find_anywhere(email=value) or store.find_anywhere(username=value)
         row: dict[str, Any] = {"identifier": {label: value}}
@@ -677,21 +761,26 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return HTMLResponse(HTML_403, 403)
         # Django OAuth Toolkit reads request.POST: a form body only. A JSON body is not read,
         # so it is a request without a grant type.
-        content_type = request.headers.get("content-type", "")
-        data = {} if content_type.startswith("application/json") else await read_body(request)
+        data = await read_form(request)
         if not data.get("grant_type"):
             return _json(
                 {"error": "invalid_request", "error_description": "Missing grant type."}, 400
             )
         if data["grant_type"] != "client_credentials":
             return _json({"error": "unsupported_grant_type"}, 400)
+        # The view picks its backend by the body's client_id (HTTP Basic alone fails); Django
+        # OAuth Toolkit then authenticates HTTP Basic first, the body's secret second.
         client = store.clients.get(str(data.get("client_id", "")))
         if client is None:
             return _json({"error": "invalid_client"}, 400)
-        if not secrets.compare_digest(str(data.get("client_secret", "")), client.client_secret):
-            return _json({"error": "invalid_client"}, 401)
+        authenticated = basic_client(request)
+        if authenticated is None:
+            secret = str(data.get("client_secret", ""))
+            if not secrets.compare_digest(secret.encode(), client.client_secret.encode()):
+                return _json({"error": "invalid_client"}, 401)
+            authenticated = client
         kind = "JWT" if str(data.get("token_type", "")).lower() == "jwt" else "Bearer"
-        token, ttl = sandbox.issue(client, kind)
+        token, ttl = sandbox.issue(authenticated, kind)
         sandbox.changed()
         body = {
             "access_token": token,
@@ -700,6 +789,23 @@ def build_app(sandbox: Sandbox) -> Starlette:
             "scope": "read write email profile",
         }
         return _json(body)
+
+    def basic_client(request: Request) -> ApiClient | None:
+        """The client HTTP Basic credentials authenticate, as Django OAuth Toolkit reads
+        them (URL-encoded id and secret), or None."""
+        kind, _, encoded = request.headers.get("authorization", "").partition(" ")
+        if kind.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+        client_id, colon, secret = decoded.partition(":")
+        client = store.clients.get(unquote_plus(client_id))
+        if not colon or client is None:
+            return None
+        given = unquote_plus(secret).encode()
+        return client if secrets.compare_digest(given, client.client_secret.encode()) else None
 
     # -- admin (not part of the Triboo API) --------------------------------------------------------
 
@@ -792,6 +898,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if status == 400 and isinstance(exc, HTTPException):
             return _json({"detail": exc.detail}, 400)
+        if status == 405 and request.url.path.startswith("/oauth2/"):
+            # A plain Django view (not DRF): an empty 405 naming its methods.
+            return Response(status_code=405, headers={"Allow": "POST, OPTIONS"})
         if status == 405:
             methods = {
                 method
@@ -821,10 +930,6 @@ def build_app(sandbox: Sandbox) -> Starlette:
     return app
 
 
-def _positive_int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() and int(value) > 0 else default
-
-
 _DRF_TRUE = frozenset(
     {"t", "T", "y", "Y", "yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
 )
@@ -843,14 +948,3 @@ def _drf_bool(value: Any) -> bool | None:
     if isinstance(value, str) and value in _DRF_TRUE | _DRF_FALSE:
         return value in _DRF_TRUE
     return None
-
-
-def _char_problem(value: Any, required: bool) -> str | None:
-    """Django REST framework 3.6's CharField errors (``...`` is an absent field)."""
-    if value is ...:
-        return "This field is required." if required else None
-    if value is None:
-        return "This field may not be null."
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return "Not a valid string."
-    return "This field may not be blank." if str(value).strip() == "" else None

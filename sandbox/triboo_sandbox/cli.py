@@ -61,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(error bodies, role spellings, catalog flags, page-size cap 100, no e-mail routes, ...) "
         "or the current fork (default current)",
     )
-    serve.add_argument("--token-ttl", type=int, default=36000, help="token lifetime in seconds")
+    serve.add_argument(
+        "--token-ttl",
+        type=int,
+        default=None,
+        help="token lifetime in seconds (default: the generation's, 36000 current, 31535999 2021)",
+    )
     serve.add_argument(
         "--state",
         type=Path,

@@ -123,17 +123,74 @@ def parse_bool(value: Any) -> bool | None:
     return None
 
 
+def py2_int(value: Any) -> int | None:
+    """``int(value)`` as the fork's Python 2 computes it on text (Django's paginator, an
+    ``AutoField`` look-up): surrounding whitespace and any Unicode decimal digits are
+    taken, underscores are not (Python 3.6 added them); None where it raises ValueError."""
+    text = str(value)
+    if "_" in text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def char_problem(value: Any, required: bool = False) -> str | None:
+    """Django REST framework 3.6's ``CharField`` errors, or None (``...`` is an absent
+    field): text, integers and floats pass, blank means empty once stripped."""
+    if value is ...:
+        return "This field is required." if required else None
+    if value is None:
+        return "This field may not be null."
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return "Not a valid string."
+    return "This field may not be blank." if str(value).strip() == "" else None
+
+
+# Django 1.11's ``parse_date``: a regular expression only (no ``date.fromisoformat``, which
+# Python 2 lacks), ASCII digits, one- or two-digit month and day.
+_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$", re.ASCII)
+DATE_FORMAT_ERROR = "Date has wrong format. Use one of these formats instead: YYYY[-MM[-DD]]."
+# Django REST framework 3.6's ``IntegerField`` drops a trailing ".0…" before int().
+_DECIMAL_ZEROS = re.compile(r"\.0*\s*$")
+
+
+def drf_integer(value: Any) -> int | None:
+    """Django REST framework 3.6's ``IntegerField``: ``int(str(value))`` once a trailing
+    ``.0`` is dropped (so ``"1990.0"`` and ``1990.0`` pass, ``true`` and ``1990.5`` do not);
+    None when invalid."""
+    if isinstance(value, str) and len(value) > 1000:
+        return None
+    return py2_int(_DECIMAL_ZEROS.sub("", str(value)))
+
+
+def drf_date(value: Any) -> str | None:
+    """Django REST framework 3.6's ``DateField`` on Django 1.11: ``YYYY-M-D`` with one- or
+    two-digit month and day, a real calendar date; the ISO date, or None when invalid."""
+    match = _DATE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
 def clean_user_fields(
     data: dict[str, Any], *, creating: bool, generation: Generation = CURRENT
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Validate a create/update body as ``generation`` does; return (clean values, field
     errors), the values as the store keeps them.
 
-    Unknown fields are ignored, an unknown ``platform_role`` is silently dropped (as the
-    server does), and a junk catalog flag raises :class:`ServerCrash`. On 2021 builds
-    ``"Super Platform Admin"`` is granted (stored as ``Platform Super Admin``: the caller
-    makes the user a superuser), catalog flags mean "denied" when true, and the flags the
-    current generation added are ignored.
+    Text fields follow Django REST framework's ``CharField`` (values stripped, lists,
+    objects and booleans refused), ``year_of_birth`` its ``IntegerField`` and
+    ``lt_hire_date`` its ``DateField``. Unknown fields are ignored, an unknown
+    ``platform_role`` is silently dropped (as the server does), and a junk catalog flag
+    raises :class:`ServerCrash`. On current builds an update reads ``is_active``. On 2021
+    builds ``"Super Platform Admin"`` is granted (stored as ``Platform Super Admin``: the
+    caller makes the user a superuser), catalog flags mean "denied" when true, the flags
+    the current generation added are ignored, and ``lt_ilt_supervisor`` is a boolean.
     """
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -146,7 +203,7 @@ def clean_user_fields(
             if field not in data:
                 fail(field, "This field is required.")
     for field, value in data.items():
-        if field == "is_active" and not creating:
+        if field == "is_active" and not creating and generation.update_reactivates:
             flag = parse_bool(value)
             if flag is None:
                 fail(field, "Must be a valid boolean.")
@@ -163,7 +220,10 @@ def clean_user_fields(
         if isinstance(value, str) and value == "" and field != "platform_role":
             fail(field, "This field may not be blank.")
             continue
-        if field in BOOLEAN_FIELDS:
+        boolean = field in BOOLEAN_FIELDS or (
+            field == "lt_ilt_supervisor" and generation.boolean_ilt_supervisor
+        )
+        if boolean:
             flag = parse_bool(value)
             if flag is None:
                 if field in CATALOG_FLAGS:
@@ -184,17 +244,23 @@ def clean_user_fields(
             else:
                 fail(field, f'"{value}" is not a valid choice.')
         elif field == "year_of_birth":
-            try:
-                clean[field] = int(value)
-            except (TypeError, ValueError):
+            year = drf_integer(value)
+            if year is None:
                 fail(field, "A valid integer is required.")
+            else:
+                clean[field] = year
         elif field == "lt_hire_date":
-            try:
-                clean[field] = dt.date.fromisoformat(str(value)).isoformat()
-            except ValueError:
-                fail(field, "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")
+            date = drf_date(value)
+            if date is None:
+                fail(field, DATE_FORMAT_ERROR)
+            else:
+                clean[field] = date
         else:
-            _clean_string(field, str(value), clean, fail)
+            problem = char_problem(value)
+            if problem:
+                fail(field, problem)
+            else:
+                _clean_string(field, str(value).strip(), clean, fail)
     return clean, errors
 
 

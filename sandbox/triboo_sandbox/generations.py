@@ -61,6 +61,15 @@ class Generation:
     current_course_fields: bool
     # A server crash is Django's HTML 500 page (current: {"api_error_message": ...}).
     html_crashes: bool
+    # An update reads ``is_active``: a truthy value reactivates an inactive user (2021:
+    # the field is not read, so an inactive user's update is a 409).
+    update_reactivates: bool
+    # A PUT without ``platform_role`` resets the user to Learner (2021 only).
+    put_resets_role: bool
+    # ``lt_ilt_supervisor`` is a boolean (current: an e-mail).
+    boolean_ilt_supervisor: bool
+    # A token's ``expires_in``, in seconds.
+    token_ttl: int
 
 
 CURRENT = Generation(
@@ -75,6 +84,10 @@ CURRENT = Generation(
     password_reset_link=True,
     current_course_fields=True,
     html_crashes=False,
+    update_reactivates=True,
+    put_resets_role=False,
+    boolean_ilt_supervisor=False,
+    token_ttl=36000,
 )
 LEGACY_2021 = Generation(
     name="2021",
@@ -88,6 +101,10 @@ LEGACY_2021 = Generation(
     password_reset_link=False,
     current_course_fields=False,
     html_crashes=True,
+    update_reactivates=False,
+    put_resets_role=True,
+    boolean_ilt_supervisor=True,
+    token_ttl=31535999,
 )
 GENERATIONS = {generation.name: generation for generation in (CURRENT, LEGACY_2021)}
 

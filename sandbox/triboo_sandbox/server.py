@@ -63,7 +63,7 @@ def make_sandbox(
     rate_limits: str = "off",
     quirks: str = "none",
     generation: str = "current",
-    token_ttl: int = 36000,
+    token_ttl: int | None = None,
     today: dt.date | None = None,
     faults: Faults | None = None,
 ) -> Sandbox:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,7 +22,9 @@ T = TypeVar("T", bound="UserWritable")
 @_attrs_define
 class UserWritable:
     """Profile fields a client may set. Omit a field rather than blank it: `""` or `null`
-    is a 400. Unknown fields are ignored by the server.
+    is a 400. Unknown fields are ignored by the server. Text values are stripped of
+    surrounding spaces; a list, an object or a boolean given for a text field is a 400
+    `Not a valid string.` (Django REST framework's `CharField`).
 
     """
 
@@ -70,8 +72,11 @@ class UserWritable:
     lt_supervisor: str | Unset = UNSET
     lt_learning_group: str | Unset = UNSET
     lt_comments: str | Unset = UNSET
-    lt_ilt_supervisor: str | Unset = UNSET
-    """ E-mail of the instructor-led-training supervisor (current builds). """
+    lt_ilt_supervisor: bool | str | Unset = UNSET
+    """ The instructor-led-training supervisor: an e-mail on current builds (an
+    `EmailField` in the fork's `UserSerializer`), a boolean on 2021 builds (also read
+    from `"true"`/`"false"`, `1`/`0`, `yes`/`no`, `on`/`off`).
+     """
     lt_gdpr: bool | Unset = False
     lt_exempt_status: bool | Unset = True
     lt_is_tos_agreed: bool | Unset = False
@@ -172,7 +177,11 @@ class UserWritable:
 
         lt_comments = self.lt_comments
 
-        lt_ilt_supervisor = self.lt_ilt_supervisor
+        lt_ilt_supervisor: bool | str | Unset
+        if isinstance(self.lt_ilt_supervisor, Unset):
+            lt_ilt_supervisor = UNSET
+        else:
+            lt_ilt_supervisor = self.lt_ilt_supervisor
 
         lt_gdpr = self.lt_gdpr
 
@@ -384,7 +393,12 @@ class UserWritable:
 
         lt_comments = d.pop("lt_comments", UNSET)
 
-        lt_ilt_supervisor = d.pop("lt_ilt_supervisor", UNSET)
+        def _parse_lt_ilt_supervisor(data: object) -> bool | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | str | Unset, data)
+
+        lt_ilt_supervisor = _parse_lt_ilt_supervisor(d.pop("lt_ilt_supervisor", UNSET))
 
         lt_gdpr = d.pop("lt_gdpr", UNSET)
 

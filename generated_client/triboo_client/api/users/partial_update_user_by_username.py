@@ -64,10 +64,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 406:
+        response_406 = ApiError.from_dict(response.json())
+
+        return response_406
+
     if response.status_code == 409:
         response_409 = ApiError.from_dict(response.json())
 
         return response_409
+
+    if response.status_code == 415:
+        response_415 = ApiError.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 429:
         response_429 = ApiError.from_dict(response.json())
