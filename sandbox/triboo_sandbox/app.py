@@ -30,8 +30,11 @@ from triboo_sandbox.faults import FaultMiddleware, Faults
 from triboo_sandbox.fields import (
     SUPER_ADMIN,
     ServerCrash,
+    bool_error,
     char_problem,
     clean_user_fields,
+    django_date,
+    drf_bool,
     py2_int,
 )
 from triboo_sandbox.fields import is_email as valid_email
@@ -185,6 +188,24 @@ async def read_body(request: Request) -> Any:
     raise UnsupportedMediaType(content_type)
 
 
+def strptime_or_django(text: str) -> dt.date:
+    """A report date: ``strptime(text, "%Y-%m-%d")``, else Django's reading of the text.
+
+    :raises ValueError: with Django's message.
+    """
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return django_date(text)
+
+
+def is_form(request: Request) -> bool:
+    """Whether the body is HTML form input (form-urlencoded or multipart), which Django REST
+    framework reads by its own rules."""
+    kind = _media_type(request.headers.get("content-type", ""))
+    return kind in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 async def read_form(request: Request) -> dict[str, Any]:
     """Django's ``request.POST``: a form-urlencoded or multipart body, anything else empty."""
     kind = _media_type(request.headers.get("content-type", ""))
@@ -250,6 +271,23 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json({"detail": "You do not have permission to perform this action."}, 403)
         return client
 
+    def initial(request: Request, scope: str, schemes: tuple[str, ...]) -> ApiClient | Response:
+        """DRF's ``APIView.initial``, run before any handler and before a 405: content
+        negotiation (406), authentication and permissions (401/403), throttling (429, the
+        request counted). The API user, or the answer that ends the request."""
+        sandbox.requests += 1
+        if not accepts_json(request):
+            return _json({"detail": "Could not satisfy the request Accept header."}, 406)
+        client = authenticate(request, schemes)
+        if isinstance(client, Response):
+            return client
+        throttled = sandbox.limiter.check(client.username, scope)
+        if throttled is not None:
+            sandbox.throttled += 1
+            headers = {} if throttled.wait is None else {"Retry-After": str(throttled.wait)}
+            return _json({"detail": throttled.detail}, 429, headers)
+        return client
+
     def api(
         scope: str, scheme: str | tuple[str, ...] = "Bearer"
     ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
@@ -257,17 +295,9 @@ def build_app(sandbox: Sandbox) -> Starlette:
 
         def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             async def endpoint(request: Request) -> Response:
-                sandbox.requests += 1
-                if not accepts_json(request):  # negotiation comes before authentication
-                    return _json({"detail": "Could not satisfy the request Accept header."}, 406)
-                client = authenticate(request, schemes)
+                client = initial(request, scope, schemes)
                 if isinstance(client, Response):
                     return client
-                throttled = sandbox.limiter.check(client.username, scope)
-                if throttled is not None:
-                    sandbox.throttled += 1
-                    headers = {} if throttled.wait is None else {"Retry-After": str(throttled.wait)}
-                    return _json({"detail": throttled.detail}, 429, headers)
                 try:
                     return await handler(request, client)
                 except UnsupportedMediaType as unsupported:
@@ -280,6 +310,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
                     if request.method not in ("GET", "HEAD"):
                         sandbox.changed()
 
+            endpoint.drf_view = (scope, schemes)  # type: ignore[attr-defined]
             return endpoint
 
         return wrap
@@ -388,10 +419,24 @@ def build_app(sandbox: Sandbox) -> Starlette:
         user = lookup(request, client)
         return _json(user_body(user)) if user else _json(NOT_FOUND, 404)
 
-    def email_elsewhere(client: ApiClient, email: str) -> None:
-        """auth_user.email has a unique index and the serializer no check: another
-        organisation's e-mail fails in the database (a 500)."""
-        if fold(email) in store.by_email and store.find(client.org, email=email) is None:
+    def held_by_another(index: dict[str, int], value: str, user: User | None) -> bool:
+        """Whether another user than ``user`` (any organisation) holds ``value``."""
+        holder = index.get(fold(value))
+        return holder is not None and (user is None or holder != user.user_id)
+
+    def check_unique(
+        clean: dict[str, Any], errors: dict[str, list[str]], user: User | None = None
+    ) -> None:
+        """The serializer's ``UniqueValidator`` on the stripped username (every organisation,
+        the user itself excluded): a 400. The e-mail has no such check: auth_user's unique
+        index refuses it in the database (a 500), raised only once validation passed."""
+        if "username" in clean and held_by_another(store.by_username, clean["username"], user):
+            errors.setdefault("username", []).append("A user with that username already exists.")
+        if (
+            not errors
+            and "email" in clean
+            and held_by_another(store.by_email, clean["email"], user)
+        ):
             raise ServerCrash("(1062, \"Duplicate entry for key 'email'\")")
 
     def fields_of(data: Any, method: str) -> dict[str, Any]:
@@ -412,12 +457,12 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return error("Username already used", "username_already_used", 409)
         if store.find(client.org, email=email):
             return error("Email already used", "email_already_used", 409)
-        clean, errors = clean_user_fields(data, creating=True, generation=generation)
-        if fold(username) in store.by_username:  # UniqueValidator: every organisation
-            errors.setdefault("username", []).append("A user with that username already exists.")
+        clean, errors = clean_user_fields(
+            data, creating=True, generation=generation, form=is_form(request)
+        )
+        check_unique(clean, errors)
         if errors:
             return _json(errors, 400)
-        email_elsewhere(client, clean["email"])
         profile = {k: v for k, v in clean.items() if k not in ("username", "email")}
         user = store.add_user(
             client.org,
@@ -453,13 +498,12 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return error("Username already used", "username_already_used", 409)
         if "email" in data and store.find(client.org, email=str(data["email"])):
             return error("Email already used", "email_already_used", 409)
-        clean, errors = clean_user_fields(data, creating=False, generation=generation)
-        if "username" in clean and fold(clean["username"]) in store.by_username:
-            errors.setdefault("username", []).append("A user with that username already exists.")
+        clean, errors = clean_user_fields(
+            data, creating=False, generation=generation, form=is_form(request)
+        )
+        check_unique(clean, errors, user)
         if errors:
             return _json(errors, 400)
-        if "email" in clean:
-            email_elsewhere(client, clean["email"])
         store.rename(user, username=clean.pop("username", None), email=clean.pop("email", None))
         if "is_active" in clean:
             user.is_active = clean.pop("is_active")
@@ -515,7 +559,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
         statuses = {True: "user_deactivated", False: "user_already_inactive"}
         results: list[dict[str, Any]] = []
         for value in given if name != "email" else []:
-            user_id = value if name == "user_id" else by_name.get(value)
+            # The fork's `'id' == 'id' and u or mapping.get(u)`: an id of 0 reads as null.
+            user_id = (value or None) if name == "user_id" else by_name.get(value)
             results.append(
                 {
                     "user_id": user_id,
@@ -557,22 +602,31 @@ def build_app(sandbox: Sandbox) -> Starlette:
         course = store.courses.get(key)
         if course is None or course.org != client.org:
             return _json(NOT_FOUND, 404)
+        # CourseProgressSerializer: strptime('%Y-%m-%d'), its ValueError swallowed (the text
+        # is kept), then "to" without "from" refused, then a date filter reads what is left
+        # as Django does, its ValidationError a 400.
         params = request.query_params
-        if params.get("to") and not params.get("from"):
+        given = [params.get("from") or None, params.get("to") or None]
+        if given[1] and not given[0]:
             return _json({"detail": "From date is missing"}, 400)
         try:
-            start = dt.date.fromisoformat(params["from"]) if params.get("from") else None
-            end = dt.date.fromisoformat(params["to"]) if params.get("to") else None
-        except ValueError:
-            return _json({"detail": "Invalid date format. Use YYYY-MM-DD."}, 400)
+            start, end = (None if text is None else strptime_or_django(text) for text in given)
+        except ValueError as problem:
+            return _json({"detail": str(problem)}, 400)
         return _json(store.course_report(course, start, end))
 
     # -- enrollments -------------------------------------------------------------------------
 
     def courses_of(value: Any) -> list[str]:
-        """The course keys of a bulk enroll body (an array is reduced to its first item)."""
-        first = value[0] if isinstance(value, list) and value else value
-        return [k for k in str(first or "").split(",") if k]
+        """Both bulk enrolls' ``StringListField``: a falsy value is no course, an array is
+        reduced to its first item, which is split on commas (empty items kept: each must be
+        a course key). A first item that is no text crashes the serializer (``.split``)."""
+        if not value:
+            return []
+        first = value[0] if isinstance(value, list) else value
+        if not isinstance(first, str):
+            raise ServerCrash(f"'{PY2_TYPE_NAMES.get(type(first), 'dict')}' has no 'split'")
+        return first.split(",")
 
     def serializer_errors(
         data: dict[str, Any], chars: dict[str, bool], booleans: tuple[str, ...]
@@ -589,18 +643,16 @@ def build_app(sandbox: Sandbox) -> Starlette:
         elif action not in ("enroll", "unenroll"):
             errors["action"] = [f'"{action}" is not a valid choice.']
         for name, required in chars.items():
-            value = data.get(name, ...)
-            if name == "courses" and isinstance(value, list) and value:
-                value = value[0]  # the vendor's arrays: only the first item is read
-            problem = char_problem(value, required)
+            problem = char_problem(data.get(name, ...), required)
             if problem:
                 errors[name] = [problem]
+        courses = data.get("courses", ...)
+        if courses is ... or courses is None:
+            errors["courses"] = [char_problem(courses, required=True) or ""]
         for name in booleans:
-            if name in data and _drf_bool(data[name]) is None:
+            if name in data and drf_bool(data[name]) is None:
                 errors[name] = [
-                    "This field may not be null."
-                    if data[name] is None
-                    else f'"{data[name]}" is not a valid boolean.'
+                    "This field may not be null." if data[name] is None else bool_error(data[name])
                 ]
         if "courses" not in errors:
             bad = [k for k in courses_of(data["courses"]) if not COURSE_KEY.match(k)]
@@ -627,18 +679,21 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json(not_an_object(data), 400)
         errors = serializer_errors(
             data,
-            chars={"identifiers": True, "courses": True},
+            chars={"identifiers": True},
             booleans=("auto_enroll", "email_students"),
         )
         if errors:
             return _json(errors, 400)
         keys = courses_of(data["courses"])
-        auto = _drf_bool(data.get("auto_enroll", False)) is True
-        identifiers = [i.strip() for i in re.split(r"[,\s]", str(data["identifiers"])) if i.strip()]
+        auto = drf_bool(data.get("auto_enroll", False)) is True
+        # students_update_enrollment's _split_input_list: commas and line breaks only.
+        identifiers = [
+            i.strip() for i in re.split(r"[\n\r,]", str(data["identifiers"])) if i.strip()
+        ]
         result: dict[str, Any] = {
             "action": data["action"],
             "courses": {},
-            "email_students": _drf_bool(data.get("email_students", False)) is True,
+            "email_students": drf_bool(data.get("email_students", False)) is True,
             "auto_enroll": auto,
         }
         for key in keys:  # one course after another: a 404 leaves the earlier ones done
@@ -689,7 +744,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
             return _json(not_an_object(data), 400)
         # The serializer runs first, then the identifiers check; only then does a form body
         # crash (the view writes into the immutable QueryDict).
-        chars = {"courses": True, "usernames": False, "emails": False, "user_ids": False}
+        chars = {"usernames": False, "emails": False, "user_ids": False}
         errors = serializer_errors(data, chars=chars, booleans=("email_students",))
         if errors:
             return _json(errors, 400)
@@ -725,7 +780,7 @@ def build_app(sandbox: Sandbox) -> Starlette:
             }
         return _json(
             {
-                "email_students": _drf_bool(data.get("email_students", False)) is True,
+                "email_students": drf_bool(data.get("email_students", False)) is True,
                 "action": action,
                 "courses": courses,
             }
@@ -902,12 +957,14 @@ def build_app(sandbox: Sandbox) -> Starlette:
             # A plain Django view (not DRF): an empty 405 naming its methods.
             return Response(status_code=405, headers={"Allow": "POST, OPTIONS"})
         if status == 405:
-            methods = {
-                method
-                for route in routes
-                if route.matches(request.scope)[0] is not Match.NONE
-                for method in route.methods or ()
-            }
+            matching = [r for r in routes if r.matches(request.scope)[0] is not Match.NONE]
+            views = [getattr(r.endpoint, "drf_view", None) for r in matching]
+            view = next((v for v in views if v is not None), None)
+            if view is not None:  # DRF checks the method only after APIView.initial
+                ended = initial(request, *view)
+                if isinstance(ended, Response):
+                    return ended
+            methods = {method for route in matching for method in route.methods or ()}
             allow = {"Allow": ", ".join(sorted(methods))}
             return _json({"detail": f'Method "{request.method}" not allowed.'}, 405, allow)
         if not request.url.path.endswith("/"):
@@ -928,23 +985,3 @@ def build_app(sandbox: Sandbox) -> Starlette:
         rejoin=store.rejoin,
     )
     return app
-
-
-_DRF_TRUE = frozenset(
-    {"t", "T", "y", "Y", "yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
-)
-_DRF_FALSE = frozenset(
-    {"f", "F", "n", "N", "no", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
-)
-
-
-def _drf_bool(value: Any) -> bool | None:
-    """Django REST framework 3.6's BooleanField: its exact spellings (case matters), or
-    None for anything else."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value in _DRF_TRUE | _DRF_FALSE:
-        return value in _DRF_TRUE
-    return None

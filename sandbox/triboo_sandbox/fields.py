@@ -64,20 +64,32 @@ PROFILE_DEFAULTS: dict[str, Any] = {
 REQUIRED_ON_CREATE = ("username", "email", "first_name", "last_name", "name")
 BOOLEAN_FIELDS = frozenset(k for k, v in PROFILE_DEFAULTS.items() if isinstance(v, bool))
 CATALOG_FLAGS = frozenset(k for k in BOOLEAN_FIELDS if k.endswith("_access"))
-STRING_FIELDS = frozenset(
-    k
-    for k, v in PROFILE_DEFAULTS.items()
-    if k not in BOOLEAN_FIELDS
-    and k not in {"year_of_birth", "lt_hire_date", "platform_role", "analytics_access"}
-)
 GRANTABLE_ROLES = ("Learner", "Studio Admin", "Studio Super Admin", "Platform Admin")
 SUPER_ADMIN = "Platform Super Admin"  # the current spelling, as the store keeps it
 SUPER_ADMIN_2021 = "Super Platform Admin"  # the 2021 (and vendor) spelling
 LEGACY_ROLE_SPELLING = {SUPER_ADMIN: SUPER_ADMIN_2021}
 ANALYTICS_ACCESS = ("Restricted", "Full Access")
-LEVELS_OF_EDUCATION = ("p", "m", "b", "a", "hs", "jhs", "el", "none", "other")
-GENDERS = ("m", "f", "o")
-MAX_LENGTH = {"username": 150, "first_name": 30, "last_name": 30, "email": 254, "name": 255}
+# What the serializer itself checks (the validators ModelSerializer takes from auth_user):
+# a 400. The auth_user columns first_name, last_name and email are blank=True.
+MAX_LENGTH = {"username": 150, "first_name": 30, "last_name": 30, "email": 254}
+BLANK_ALLOWED = frozenset({"first_name", "last_name", "email"})
+# Column sizes of UserProfile (``common/djangoapps/student/models.py``) the serializer does
+# not check: MySQL in strict mode refuses a longer value, a 500. Other lt_* columns hold 255
+# characters; city, goals and lt_comments are TEXT (65535 bytes). gender,
+# level_of_education and country are plain CharFields in the serializer: no choice check.
+COLUMN_CHARS = {
+    "name": 255,
+    "language": 255,
+    "location": 255,
+    "bio": 3000,
+    "gender": 6,
+    "level_of_education": 6,
+    "country": 2,
+    "lt_level": 150,
+    "lt_ilt_supervisor": 254,
+}
+TEXT_COLUMNS = frozenset({"city", "goals", "lt_comments"})
+INT_COLUMN = range(-(2**31), 2**31)  # year_of_birth: a MySQL INT
 
 
 def is_username(value: str) -> bool:
@@ -100,27 +112,43 @@ def is_email(value: str) -> bool:
 
 
 _USERNAME = ASCIIUsernameValidator()
-_TRUE = {"true", "1", "yes", "on", "t", "y"}
-_FALSE = {"false", "0", "no", "off", "f", "n"}
 
 
 class ServerCrash(Exception):
     """Input the real server does not validate and crashes on (it answers 500)."""
 
 
-def parse_bool(value: Any) -> bool | None:
-    """Django REST framework's boolean parsing; None when the value is not a boolean."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in _TRUE:
+# Django REST framework 3.6's BooleanField spellings (case matters; 1.0 is 1).
+DRF_TRUE = frozenset(
+    {"t", "T", "y", "Y", "yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1}
+)
+DRF_FALSE = frozenset(
+    {"f", "F", "n", "N", "no", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0", 0}
+)
+# The fork's BooleanSerializerMethodField (catalog flags) adds "Yes" and "No".
+CATALOG_TRUE = DRF_TRUE | {"Yes"}
+CATALOG_FALSE = DRF_FALSE | {"No"}
+
+
+def drf_bool(
+    value: Any, true: frozenset[Any] = DRF_TRUE, false: frozenset[Any] = DRF_FALSE
+) -> bool | None:
+    """Django REST framework 3.6's ``BooleanField``: ``value in TRUE_VALUES`` (so ``True``,
+    ``1``, ``1.0`` and ``"1"`` alike), else in ``FALSE_VALUES``; None for anything else,
+    unhashable values included."""
+    try:
+        if value in true:
             return True
-        if lowered in _FALSE:
+        if value in false:
             return False
+    except TypeError:
+        pass
     return None
+
+
+def bool_error(value: Any) -> str:
+    """DRF 3.6's message for a value that is no boolean."""
+    return f'"{value}" is not a valid boolean.'
 
 
 def py2_int(value: Any) -> int | None:
@@ -165,29 +193,63 @@ def drf_integer(value: Any) -> int | None:
     return py2_int(_DECIMAL_ZEROS.sub("", str(value)))
 
 
+def django_date(text: str) -> dt.date:
+    """Django 1.11's ``DateField.to_python`` on text (what a date filter does with it).
+
+    :raises ValueError: with Django's message, for text of another format or a date that
+        does not exist.
+    """
+    match = _DATE.match(text)
+    if match is None:
+        raise ValueError(
+            f"'{text}' value has an invalid date format. It must be in YYYY-MM-DD format."
+        )
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ValueError(
+            f"'{text}' value has the correct format (YYYY-MM-DD) but it is an invalid date."
+        ) from None
+
+
 def drf_date(value: Any) -> str | None:
     """Django REST framework 3.6's ``DateField`` on Django 1.11: ``YYYY-M-D`` with one- or
     two-digit month and day, a real calendar date; the ISO date, or None when invalid."""
-    match = _DATE.match(value) if isinstance(value, str) else None
-    if match is None:
+    if not isinstance(value, str):
         return None
     try:
-        return dt.date(*(int(part) for part in match.groups())).isoformat()
+        return django_date(value).isoformat()
     except ValueError:
         return None
 
 
 def clean_user_fields(
-    data: dict[str, Any], *, creating: bool, generation: Generation = CURRENT
+    data: dict[str, Any],
+    *,
+    creating: bool,
+    generation: Generation = CURRENT,
+    form: bool = False,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Validate a create/update body as ``generation`` does; return (clean values, field
-    errors), the values as the store keeps them.
+    """Validate a create/update body as the fork's ``UserSerializer`` does in
+    ``generation``; return (clean values, field errors), the values as the store keeps them.
 
-    Text fields follow Django REST framework's ``CharField`` (values stripped, lists,
-    objects and booleans refused), ``year_of_birth`` its ``IntegerField`` and
-    ``lt_hire_date`` its ``DateField``. Unknown fields are ignored, an unknown
-    ``platform_role`` is silently dropped (as the server does), and a junk catalog flag
-    raises :class:`ServerCrash`. On current builds an update reads ``is_active``. On 2021
+    Field by field (Django REST framework 3.6 on Django 1.11 and MySQL):
+
+    - text fields are ``CharField``s: stripped, a list, an object or a boolean is
+      ``Not a valid string.``, blank is refused except for ``first_name``, ``last_name`` and
+      ``email`` (``blank=True`` on ``auth_user``); ``username``, ``first_name``,
+      ``last_name`` and ``email`` have the model's length limits (400), the profile's
+      columns only MySQL's (:class:`ServerCrash`); no choice is checked;
+    - ``year_of_birth`` an ``IntegerField``, ``lt_hire_date`` a ``DateField``;
+    - booleans a ``BooleanField``, catalog flags the fork's own field, whose junk values
+      raise :class:`ServerCrash`;
+    - ``platform_role`` and ``analytics_access`` the fork's text field: a non-text value is
+      ``Enter a valid string.``, an unknown value is ignored, and ``analytics_access: null``
+      removes analytics access;
+    - ``form`` (a form or multipart body): an empty value of a field that is not required
+      counts as absent (``analytics_access`` as null), as DRF reads HTML input.
+
+    Unknown fields are ignored. On current builds an update reads ``is_active``. On 2021
     builds ``"Super Platform Admin"`` is granted (stored as ``Platform Super Admin``: the
     caller makes the user a superuser), catalog flags mean "denied" when true, the flags
     the current generation added are ignored, and ``lt_ilt_supervisor`` is a boolean.
@@ -203,84 +265,113 @@ def clean_user_fields(
             if field not in data:
                 fail(field, "This field is required.")
     for field, value in data.items():
-        if field == "is_active" and not creating and generation.update_reactivates:
-            flag = parse_bool(value)
-            if flag is None:
-                fail(field, "Must be a valid boolean.")
-            else:
-                clean[field] = flag
-            continue
-        if field not in PROFILE_DEFAULTS or (
-            generation.legacy_catalog_flags and field in CURRENT_ONLY_FLAGS
+        reads_active = field == "is_active" and not creating and generation.update_reactivates
+        if not reads_active and (
+            field not in PROFILE_DEFAULTS
+            or (generation.legacy_catalog_flags and field in CURRENT_ONLY_FLAGS)
         ):
             continue
+        if form and value == "" and not (creating and field in REQUIRED_ON_CREATE):
+            if field == "analytics_access":
+                clean[field] = None
+            continue  # DRF: an empty HTML input of a field that is not required is absent
         if value is None:
-            fail(field, "This field may not be null.")
+            if field == "analytics_access":
+                clean[field] = None  # allow_null: the groups are removed
+            else:
+                fail(field, "This field may not be null.")
             continue
-        if isinstance(value, str) and value == "" and field != "platform_role":
-            fail(field, "This field may not be blank.")
-            continue
-        boolean = field in BOOLEAN_FIELDS or (
-            field == "lt_ilt_supervisor" and generation.boolean_ilt_supervisor
-        )
-        if boolean:
-            flag = parse_bool(value)
-            if flag is None:
-                if field in CATALOG_FLAGS:
-                    raise ServerCrash(f"invalid literal for catalog flag {field!r}")
-                fail(field, "Must be a valid boolean.")
-            elif generation.legacy_catalog_flags and field in CATALOG_FLAGS:
-                clean[field] = not flag  # 2021: true meant "access denied"
-            else:
-                clean[field] = flag
-        elif field == "platform_role":
-            if value in GRANTABLE_ROLES:
-                clean[field] = value
-            elif generation.legacy_roles and value == SUPER_ADMIN_2021:
-                clean[field] = SUPER_ADMIN
-        elif field == "analytics_access":
-            if value in ANALYTICS_ACCESS:
-                clean[field] = value
-            else:
-                fail(field, f'"{value}" is not a valid choice.')
-        elif field == "year_of_birth":
-            year = drf_integer(value)
-            if year is None:
-                fail(field, "A valid integer is required.")
-            else:
-                clean[field] = year
-        elif field == "lt_hire_date":
-            date = drf_date(value)
-            if date is None:
-                fail(field, DATE_FORMAT_ERROR)
-            else:
-                clean[field] = date
-        else:
-            problem = char_problem(value)
-            if problem:
-                fail(field, problem)
-            else:
-                _clean_string(field, str(value).strip(), clean, fail)
+        problem = _clean_one(field, value, generation, clean)
+        if problem:
+            fail(field, problem)
     return clean, errors
 
 
-def _clean_string(field: str, value: str, clean: dict[str, Any], fail: Any) -> None:
+def _clean_one(field: str, value: Any, generation: Generation, clean: dict[str, Any]) -> str | None:
+    """Clean one present, non-null value into ``clean``; return its error message, if any."""
+    if (
+        field in BOOLEAN_FIELDS
+        or field == "is_active"
+        or (field == "lt_ilt_supervisor" and generation.boolean_ilt_supervisor)
+    ):
+        return _clean_boolean(field, value, generation, clean)
+    if field in ("platform_role", "analytics_access"):
+        return _clean_choice(field, value, generation, clean)
+    if field == "year_of_birth":
+        return _clean_year(value, clean)
+    if field == "lt_hire_date":
+        date = drf_date(value)
+        if date is not None:
+            clean[field] = date
+        return None if date is not None else DATE_FORMAT_ERROR
+    problem = char_problem(value)
+    if problem == "This field may not be blank." and field in BLANK_ALLOWED:
+        problem, value = None, ""
+    return problem or _clean_text(field, str(value).strip(), clean)
+
+
+def _clean_boolean(
+    field: str, value: Any, generation: Generation, clean: dict[str, Any]
+) -> str | None:
+    catalog = field in CATALOG_FLAGS
+    flag = drf_bool(value, CATALOG_TRUE, CATALOG_FALSE) if catalog else drf_bool(value)
+    if flag is None:
+        if catalog:  # the fork's field fails with a message key it does not define
+            raise ServerCrash(f"KeyError: 'invalid' ({field})")
+        return bool_error(value)
+    clean[field] = not flag if catalog and generation.legacy_catalog_flags else flag
+    return None
+
+
+def _clean_choice(
+    field: str, value: Any, generation: Generation, clean: dict[str, Any]
+) -> str | None:
+    """The fork's ``CharSerializerMethodField``: text, stripped; unknown values ignored."""
+    if not isinstance(value, str):
+        return "Enter a valid string."
+    text = value.strip()
+    if field == "analytics_access":
+        if text in ANALYTICS_ACCESS:
+            clean[field] = text
+    elif text in GRANTABLE_ROLES:
+        clean[field] = text
+    elif generation.legacy_roles and text == SUPER_ADMIN_2021:
+        clean[field] = SUPER_ADMIN
+    return None
+
+
+def _clean_year(value: Any, clean: dict[str, Any]) -> str | None:
+    if isinstance(value, str) and len(value) > 1000:
+        return "String value too large."
+    year = drf_integer(value)
+    if year is None:
+        return "A valid integer is required."
+    if year not in INT_COLUMN:
+        raise ServerCrash("(1264, \"Out of range value for column 'year_of_birth'\")")
+    clean["year_of_birth"] = year
+    return None
+
+
+def _clean_text(field: str, value: str, clean: dict[str, Any]) -> str | None:
+    if not value:  # a blank the field allows: DRF returns it before any validator
+        clean[field] = ""
+        return None
     limit = MAX_LENGTH.get(field)
     if limit is not None and len(value) > limit:
-        fail(field, f"Ensure this field has no more than {limit} characters.")
-    elif field == "username" and not is_username(value):
-        fail(
-            field,
+        return f"Ensure this field has no more than {limit} characters."
+    if field == "username" and not is_username(value):
+        return (
             "Enter a valid username. This value may contain only letters, numbers, "
-            "and @/./+/-/_ characters.",
+            "and @/./+/-/_ characters."
         )
-    elif field in ("email", "lt_ilt_supervisor") and not is_email(value):
-        fail(field, "Enter a valid email address.")
-    elif (
-        (field == "country" and not re.fullmatch(r"[A-Z]{2}", value))
-        or (field == "level_of_education" and value not in LEVELS_OF_EDUCATION)
-        or (field == "gender" and value not in GENDERS)
-    ):
-        fail(field, f'"{value}" is not a valid choice.')
-    else:
-        clean[field] = value
+    if field in ("email", "lt_ilt_supervisor") and not is_email(value):
+        return "Enter a valid email address."
+    too_long = (
+        len(value.encode()) > 65535
+        if field in TEXT_COLUMNS
+        else len(value) > COLUMN_CHARS.get(field, MAX_LENGTH.get(field, 255))
+    )
+    if too_long:
+        raise ServerCrash(f"(1406, \"Data too long for column '{field}'\")")
+    clean[field] = value
+    return None

@@ -222,9 +222,10 @@ def _ascii(text: str) -> str:
 
 
 def fold(identifier: str) -> str:
-    """A username or e-mail as the server compares it: ignoring case, as the default
-    collation of Open edX's MySQL database does (look-ups, filters, "already used")."""
-    return identifier.casefold()
+    """A username or e-mail as the server compares it: ignoring case and trailing spaces,
+    as the default (PAD SPACE) collation of Open edX's MySQL database does (look-ups,
+    filters, "already used")."""
+    return identifier.casefold().rstrip(" ")
 
 
 def iso(moment: dt.datetime | None) -> str | None:

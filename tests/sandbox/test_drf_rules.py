@@ -284,7 +284,9 @@ def test_ilt_supervisor_is_a_boolean_on_2021_builds(legacy: Tenant) -> None:
     user = legacy.learner()
     url = f"{V1}/users/{user.user_id}/"
     refused = legacy.send("PATCH", url, json={"lt_ilt_supervisor": "boss@acme.example.com"})
-    assert refused.json() == {"lt_ilt_supervisor": ["Must be a valid boolean."]}
+    assert refused.json() == {
+        "lt_ilt_supervisor": ['"boss@acme.example.com" is not a valid boolean.']
+    }
     assert legacy.send("PATCH", url, json={"lt_ilt_supervisor": "yes"}).status_code == 200
     assert legacy.send("GET", url).json()["lt_ilt_supervisor"] is True
 
@@ -373,3 +375,188 @@ def test_token_lifetime_per_generation(generation: str, ttl: int) -> None:
             },
         )
     assert answer.json()["expires_in"] == ttl
+
+
+# -- second review: uniqueness, form input, the fork's own fields, column sizes ----------------
+
+COURSE = "course-v1:acme+SEC101+2024_T1"
+NEW = {"first_name": "New", "last_name": "Person", "name": "New Person"}
+
+
+def test_spaces_around_an_existing_name_never_make_a_second_account(tenant: Tenant) -> None:
+    """MySQL ignores trailing spaces (PAD SPACE): check_status finds the user, a 409. A
+    leading space passes it, then the serializer strips it: the username's UniqueValidator
+    (400) or the e-mail's unique index (500). Never a 201."""
+    user, store = tenant.learner(), tenant.server.sandbox.store
+    count = len(store.users)
+    attempts = [
+        ({"username": f"{user.username} ", "email": "a1@acme.example.com"}, 409),
+        ({"username": f" {user.username}", "email": "a2@acme.example.com"}, 400),
+        ({"username": "fresh.one", "email": f"{user.email.upper()} "}, 409),
+        ({"username": "fresh.two", "email": f" {user.email}"}, 500),
+    ]
+    for body, status in attempts:
+        assert tenant.send("POST", f"{V1}/users/", json={**NEW, **body}).status_code == status
+    assert len(store.users) == count
+
+
+def test_renaming_to_ones_own_name_with_a_leading_space_is_allowed(tenant: Tenant) -> None:
+    user = tenant.learner()
+    answer = tenant.send(
+        "PATCH", f"{V1}/users/{user.user_id}/", json={"username": f" {user.username}"}
+    )
+    assert answer.json()["username"] == user.username
+
+
+def test_form_input_leaves_empty_optional_fields_out(tenant: Tenant) -> None:
+    user = tenant.learner()
+    user.profile["analytics_access"] = "Restricted"
+    form = {"lt_department": "", "year_of_birth": "", "lt_gdpr": "", "analytics_access": ""}
+    answer = tenant.send("PATCH", f"{V1}/users/{user.user_id}/", data=form)
+    assert answer.status_code == 200
+    assert answer.json()["analytics_access"] is None  # allow_null: an empty input is null
+    blank = tenant.send("PATCH", f"{V1}/users/{user.user_id}/", json={"lt_department": ""})
+    assert blank.status_code == 400  # JSON says "" itself
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "after"),
+    [(None, 200, None), ("", 200, "Restricted"), ("junk", 200, "Restricted"),
+     (" Full Access ", 200, "Full Access"), (5, 400, "Restricted")],
+)  # fmt: skip
+def test_analytics_access_is_the_forks_text_field(
+    tenant: Tenant, value: object, status: int, after: str | None
+) -> None:
+    user = tenant.learner()
+    user.profile["analytics_access"] = "Restricted"
+    answer = tenant.send("PATCH", f"{V1}/users/{user.user_id}/", json={"analytics_access": value})
+    assert answer.status_code == status
+    if status == 400:
+        assert answer.json() == {"analytics_access": ["Enter a valid string."]}
+    assert tenant.send("GET", f"{V1}/users/{user.user_id}/").json()["analytics_access"] == after
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "status"),
+    [("country", "fr", 200), ("gender", "x", 200), ("level_of_education", "phd", 200),
+     ("gender", "unknown", 500), ("country", "FRA", 500), ("lt_department", "d" * 256, 500),
+     ("name", "n" * 256, 500), ("lt_level", "l" * 150, 200), ("first_name", "", 200),
+     ("last_name", "l" * 31, 400), ("year_of_birth", 2**31, 500), ("year_of_birth", "", 400)],
+)  # fmt: skip
+def test_what_the_serializer_checks_and_what_only_mysql_refuses(
+    tenant: Tenant, field: str, value: object, status: int
+) -> None:
+    """No choice is checked; the profile's column sizes are MySQL's (strict mode: a 500);
+    first_name, last_name and email may be blank (auth_user's blank=True)."""
+    user = tenant.learner()
+    answer = tenant.send("PATCH", f"{V1}/users/{user.user_id}/", json={field: value})
+    assert answer.status_code == status
+    if status == 200:
+        assert answer.json()[field] == value
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "outcome"),
+    [("lt_gdpr", "Yes", '"Yes" is not a valid boolean.'), ("lt_gdpr", 1.0, True),
+     ("lt_gdpr", " true ", '" true " is not a valid boolean.'),
+     ("lt_gdpr", "", '"" is not a valid boolean.'),
+     ("udemy_catalog_access", "Yes", True), ("udemy_catalog_access", 0.0, False),
+     ("udemy_catalog_access", "", 500), ("udemy_catalog_access", "tRuE", 500)],
+)  # fmt: skip
+def test_booleans_take_drf_spellings_and_catalog_flags_the_forks(
+    current: Tenant, field: str, value: object, outcome: object
+) -> None:
+    user = current.learner()
+    answer = current.send("PATCH", f"{V1}/users/{user.user_id}/", json={field: value})
+    if outcome == 500:
+        assert answer.status_code == 500
+    elif isinstance(outcome, str):
+        assert answer.json() == {field: [outcome]}
+    else:
+        assert answer.json()[field] is outcome
+
+
+@pytest.mark.parametrize(
+    ("value", "role"), [(" Studio Admin ", "Studio Admin"), ("", "Learner"), (5, None)]
+)
+def test_platform_role_is_stripped_text(tenant: Tenant, value: object, role: str | None) -> None:
+    user = tenant.learner()
+    answer = tenant.send("PATCH", f"{V1}/users/{user.user_id}/", json={"platform_role": value})
+    if role is None:
+        assert answer.json() == {"platform_role": ["Enter a valid string."]}
+    else:
+        assert answer.json()["platform_role"] == role
+
+
+@pytest.mark.parametrize(
+    ("start", "detail"),
+    [("2024-1-5", None), ("20240105", "'20240105' value has an invalid date format. It must "
+     "be in YYYY-MM-DD format."), ("2024-02-30", "'2024-02-30' value has the correct format "
+     "(YYYY-MM-DD) but it is an invalid date.")],
+)  # fmt: skip
+def test_course_report_dates_as_strptime_then_django_read_them(
+    tenant: Tenant, start: str, detail: str | None
+) -> None:
+    answer = tenant.send("GET", f"{V1}/course_progress_report/{COURSE}/", params={"from": start})
+    if detail is None:
+        assert answer.status_code == 200
+    else:
+        assert (answer.status_code, answer.json()) == (400, {"detail": detail})
+
+
+@pytest.mark.parametrize(
+    ("courses", "status", "body"),
+    [(f"{COURSE},", 400, {"courses": ["Course key not valid: "]}), ("", 200, {}),
+     ([], 200, {}), ([""], 400, {"courses": ["Course key not valid: "]}), (5, 500, None)],
+)  # fmt: skip
+def test_courses_is_the_string_list_field(
+    tenant: Tenant, courses: object, status: int, body: object
+) -> None:
+    user = tenant.learner()
+    answer = tenant.send(
+        "POST",
+        f"{V1}/bulk_enroll",
+        json={"action": "enroll", "courses": courses, "user_ids": str(user.user_id)},
+    )
+    assert answer.status_code == status
+    if status == 400:
+        assert answer.json() == body
+    elif status == 200:
+        assert answer.json()["courses"] == body
+
+
+def test_upstream_identifiers_split_on_commas_and_line_breaks_only(tenant: Tenant) -> None:
+    first, second = tenant.learner(), tenant.learner(1)
+    jwt = fetch_token(tenant.server.url, kind="jwt")
+    body = {
+        "action": "enroll",
+        "courses": COURSE,
+        "identifiers": f"{first.username} {second.username}\n{second.username}",
+    }
+    answer = tenant.send(
+        "POST",
+        "/api/bulk_enroll/v1/bulk_enroll",
+        json=body,
+        headers={"Authorization": f"JWT {jwt}"},
+    )
+    rows = answer.json()["courses"][COURSE]["results"]
+    assert [("invalidIdentifier" in row) for row in rows] == [True, False]
+
+
+def test_a_method_a_route_lacks_is_decided_after_negotiation_auth_and_throttling() -> None:
+    """DRF's dispatch runs ``initial()`` (406, 401, 429) before it finds no handler: a 405
+    is counted in the shared history like any request."""
+    with SandboxServer(make_sandbox(users=5, rate_limits="real")) as server:
+        url = f"{server.url}{V1}/users/"
+        assert httpx.put(url).status_code == 401
+        assert httpx.put(url, headers={"Accept": "text/html"}).status_code == 406
+        headers = {"Authorization": f"Bearer {fetch_token(server.url)}"}
+        answers = [httpx.put(url, headers=headers).status_code for _ in range(20)]
+        assert answers == [405] * 20
+        throttled = httpx.get(url, headers=headers)
+    assert throttled.status_code == 429  # users: 20 a minute, the 405s included
+
+
+def test_a_bulk_deactivation_of_id_0_reports_a_null_id(tenant: Tenant) -> None:
+    answer = tenant.send("DELETE", f"{V1}/users/", params={"user_id": "0"})
+    assert answer.json() == [{"user_id": None, "username": "", "status": "user_not_found"}]
