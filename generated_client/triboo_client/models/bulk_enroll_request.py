@@ -18,11 +18,17 @@ class BulkEnrollRequest:
     courses: str
     """ Comma-separated course keys, no spaces, each as opaque-keys parses one
     (`course-v1:<org>+<course>+<run>`): a malformed key is a 400
-    `{"courses": ["Course key not valid: <key>"]}`. An array would be reduced to its
-    first item.
+    `{"courses": ["Course key not valid: <key>"]}`, and so is an empty item (a
+    trailing comma: `Course key not valid: `). The field is Django REST framework's
+    `StringListField` as the server uses it: `""` or `[]` is no course (a 200 with
+    no result), an array is reduced to its first item, and an item that is no text
+    crashes the serializer (500). Global staff may enroll into any course of the
+    platform: this route is not scoped to the API user's organisation.
      """
     identifiers: str
-    """ Comma- or newline-separated e-mails and/or usernames. """
+    """ E-mails and/or usernames separated by commas or line breaks (the upstream
+    `_split_input_list`); spaces do not separate, surrounding spaces are stripped.
+     """
     auto_enroll: bool | Unset = False
     """ Pre-enroll identifiers that have no account yet. """
     email_students: bool | Unset = False

@@ -17,7 +17,9 @@ class DeactivationResult:
     status: DeactivationStatus | str
     """ Known values in `DeactivationStatus`. """
     user_id: int | None | Unset = UNSET
-    """ Null for a username that was not found. """
+    """ Null for a username that was not found, and for the id `0` (the server reads
+    the falsy id as no id).
+     """
     username: str | Unset = UNSET
     """ `""` for an id that was not found. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -19,14 +19,19 @@ class ExtendedBulkEnrollRequest:
     action: EnrollmentAction
     courses: str
     """ Comma-separated course keys (`course-v1:<org>+<course>+<run>`); a malformed
-    key is a 400 `{"courses": ["Course key not valid: <key>"]}`.
+    key or an empty item (a trailing comma) is a 400
+    `{"courses": ["Course key not valid: <key>"]}`. Read as in
+    `BulkEnrollRequest`: `""` or `[]` is no course (200), an array is reduced to
+    its first item, an item that is no text is a 500.
      """
     usernames: str | Unset = UNSET
-    """ Comma- or newline-separated usernames. Not blank (spaces alone are blank). """
+    """ Usernames separated by commas or line breaks (spaces do not separate). Not blank (spaces alone are blank).
+    """
     emails: str | Unset = UNSET
-    """ Comma- or newline-separated e-mails. Not blank (spaces alone are blank). """
+    """ E-mails separated by commas or line breaks (spaces do not separate). Not blank (spaces alone are blank). """
     user_ids: str | Unset = UNSET
-    """ Comma- or newline-separated user ids. Not blank (spaces alone are blank). """
+    """ User ids separated by commas or line breaks (spaces do not separate). Not blank (spaces alone are blank).
+    """
     email_students: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

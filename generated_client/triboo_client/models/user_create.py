@@ -69,8 +69,8 @@ class UserCreate:
     lt_comments: str | Unset = UNSET
     lt_ilt_supervisor: bool | str | Unset = UNSET
     """ The instructor-led-training supervisor: an e-mail on current builds (an
-    `EmailField` in the fork's `UserSerializer`), a boolean on 2021 builds (also read
-    from `"true"`/`"false"`, `1`/`0`, `yes`/`no`, `on`/`off`).
+    `EmailField` in the fork's `UserSerializer`), a boolean on 2021 builds (read with
+    Django REST framework 3.6's spellings, as listed in `UserWritable`).
      """
     lt_gdpr: bool | Unset = False
     lt_exempt_status: bool | Unset = True

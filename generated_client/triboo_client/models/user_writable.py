@@ -26,6 +26,19 @@ class UserWritable:
     surrounding spaces; a list, an object or a boolean given for a text field is a 400
     `Not a valid string.` (Django REST framework's `CharField`).
 
+    The constraints here are what a client should send; the fork's `UserSerializer`
+    checks fewer. It checks the `auth_user` limits of `username` (150), `first_name` and
+    `last_name` (30) and `email` (254) with a 400, but accepts `""` for `first_name`,
+    `last_name` and `email` (`blank=True`). It checks no choice: `country`, `gender` and
+    `level_of_education` are stored as sent, and the profile's column sizes (the
+    `maxLength` values here; `country` 2, `gender` and `level_of_education` 6) are
+    enforced by MySQL only, so a longer value is a 500. `year_of_birth` beyond a MySQL
+    `INT` is a 500 too. Booleans take Django REST framework 3.6's spellings (`true`,
+    `"true"`, `"True"`, `"yes"`, `"on"`, `"1"`, `1`, `1.0` and their opposites; case
+    matters); the catalog flags also take `"Yes"`/`"No"`, and any other value crashes
+    them (500). In a form body an empty value of an optional field counts as absent
+    (`analytics_access` as null).
+
     """
 
     username: str | Unset = UNSET
@@ -74,8 +87,8 @@ class UserWritable:
     lt_comments: str | Unset = UNSET
     lt_ilt_supervisor: bool | str | Unset = UNSET
     """ The instructor-led-training supervisor: an e-mail on current builds (an
-    `EmailField` in the fork's `UserSerializer`), a boolean on 2021 builds (also read
-    from `"true"`/`"false"`, `1`/`0`, `yes`/`no`, `on`/`off`).
+    `EmailField` in the fork's `UserSerializer`), a boolean on 2021 builds (read with
+    Django REST framework 3.6's spellings, as listed in `UserWritable`).
      """
     lt_gdpr: bool | Unset = False
     lt_exempt_status: bool | Unset = True
