@@ -3,7 +3,10 @@
 ::
 
     TribooError(AirflowException)
-    ├── TribooConnectionError      network failure, timeout        retried by the hook
+    ├── TribooConfigError          the triboo connection is        no task retry
+    │                              misconfigured (no call made)
+    ├── TribooConnectionError      network failure, timeout;       retried by the hook
+    │                              names the URL tried
     ├── TribooInputError           bad operator input, no call     no task retry
     ├── TribooPaginationError      the list kept changing while    the task retry reads
     │                              it was read page by page        it again
@@ -29,8 +32,19 @@ class TribooError(AirflowException):
     """Base of every error this provider raises."""
 
 
+class TribooConfigError(TribooError, AirflowFailException):
+    """The ``triboo`` connection is misconfigured: a missing host, login or password, an
+    unknown extra, a value of the wrong type or out of range, a scheme or port that is not
+    one, or fields that contradict each other.
+
+    No retry can fix it, so the task fails at once (``AirflowFailException``); raised
+    before any request. Messages name the field, never a secret.
+    """
+
+
 class TribooConnectionError(TribooError):
-    """The server could not be reached, timed out, or cut the answer short."""
+    """The server could not be reached, timed out, or cut the answer short; the message
+    names the URL tried (scheme, host, port and base path: never a credential)."""
 
 
 class TribooInputError(TribooError, AirflowFailException):

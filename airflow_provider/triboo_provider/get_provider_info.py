@@ -37,23 +37,31 @@ def get_provider_info() -> dict[str, Any]:
                 "connection-type": "triboo",
                 "hook-class-name": "triboo_provider.hooks.triboo.TribooHook",
                 "hook-name": "Triboo",
+                # Host, schema and port as in Airflow's HTTP connection: host a base URL or a
+                # bare host, schema the URL scheme, port optional (an empty port is sent as 0).
+                # No name or label here may match Airflow's sensitive-name rule but the
+                # password's (tests/provider/test_connection_form.py).
                 "ui-field-behaviour": {
-                    "hidden-fields": ["schema", "port"],
+                    "hidden-fields": [],
                     "relabeling": {
                         "host": "Base URL",
+                        "schema": "Schema (http or https)",
                         "login": "Client ID",
                         "password": "Client secret",
                     },
                     "placeholders": {
                         "host": "https://acme.learning-tribes.com",
+                        "schema": "https, or the Base URL's",
+                        "port": "the scheme's default",
                         "login": "OAuth2 client id",
                         "password": "OAuth2 client secret",
                     },
                 },
                 "conn-fields": {
-                    "token_path": {
-                        "label": "Token path",
-                        "description": "Path of the OAuth2 token endpoint.",
+                    "oauth2_path": {
+                        "label": "OAuth2 endpoint path",
+                        "description": "Path of the OAuth2 token endpoint on the Base URL's "
+                        "host (formerly the extra token_path).",
                         "schema": {"type": "string", "default": "/oauth2/access_token"},
                     },
                     "timeout": {

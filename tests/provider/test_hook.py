@@ -14,6 +14,7 @@ from triboo_provider.exceptions import (
     TribooAPIError,
     TribooAuthError,
     TribooConflictError,
+    TribooConfigError,
     TribooNotFoundError,
     TribooRateLimitError,
     TribooServerError,
@@ -346,7 +347,11 @@ def test_test_connection(hook: TribooHook, httpserver: HTTPServer) -> None:
     httpserver.expect_request(
         f"{V1}/courses/", query_string={"page": "1", "page_size": "1"}
     ).respond_with_json({**page([]), "count": 36})
-    assert hook.test_connection() == (True, "Connected: 36 course(s) visible to this API client")
+    port = httpserver.port
+    assert hook.test_connection() == (
+        True,
+        f"Connected to http://127.0.0.1:{port}: 36 course(s) visible to this API client",
+    )
 
 
 def test_test_connection_failure_reveals_no_secret(
@@ -388,7 +393,9 @@ def test_unknown_connection_extra_is_refused(
     httpserver: HTTPServer, connect: Callable[..., None]
 ) -> None:
     connect(httpserver.url_for("").rstrip("/"), page_sise=10)
-    with pytest.raises(Exception, match="unknown triboo connection extra field"):
+    with pytest.raises(
+        TribooConfigError, match="unknown extra 'page_sise' \\(did you mean page_size"
+    ):
         TribooHook().settings  # noqa: B018
 
 

@@ -141,7 +141,7 @@ def test_redirects_are_refused_and_named_as_origins(
 
 
 @pytest.mark.parametrize(
-    ("token_path", "allowed"),
+    ("oauth2_path", "allowed"),
     [
         ("/oauth2/access_token", True),
         ("/oauth2/access_token/", True),
@@ -150,16 +150,16 @@ def test_redirects_are_refused_and_named_as_origins(
         ("//evil.example/oauth2/access_token", True),  # appended to the base: a path
     ],
 )
-def test_the_token_url_stays_on_the_connection_host(token_path: str, allowed: bool) -> None:
+def test_the_token_url_stays_on_the_connection_host(oauth2_path: str, allowed: bool) -> None:
     def make() -> TribooSettings:
         return TribooSettings.from_connection(
-            "http://LocalHost:8080", "id", "secret", {"token_path": token_path}
+            "http://LocalHost:8080", "id", "secret", {"oauth2_path": oauth2_path}
         )
 
     if allowed:
         assert same_origin(make().token_url, "http://localhost:8080")
     else:
-        with pytest.raises(TribooError, match="token_path must be a path"):
+        with pytest.raises(TribooError, match="oauth2_path must be a path"):
             make()
 
 

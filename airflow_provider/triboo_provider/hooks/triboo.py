@@ -12,8 +12,9 @@ import datetime as dt
 import re
 import threading
 import time
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cached_property, partial
 from http import HTTPStatus
 from typing import Any, Literal, overload
@@ -42,6 +43,8 @@ from triboo_provider import answers
 from triboo_provider.auth import ClientCredentialsAuth, TokenError
 from triboo_provider.exceptions import (
     TribooAPIError,
+    TribooAuthError,
+    TribooConfigError,
     TribooConnectionError,
     TribooError,
     TribooInputError,
@@ -51,9 +54,11 @@ from triboo_provider.http_rules import origin, same_origin
 from triboo_provider.identifiers import list_problems
 from triboo_provider.paging import Envelope, consistent_pages
 from triboo_provider.params import as_texts
-from triboo_provider.throttle import SERVER_LIMITS, RateLimitedTransport
+from triboo_provider.settings import MAX_PAGE_SIZE, TribooSettings
+from triboo_provider.throttle import RateLimitedTransport
 
-MAX_PAGE_SIZE = 1000
+__all__ = ["MAX_PAGE_SIZE", "TribooHook", "TribooSettings"]
+
 _UNSENDABLE = re.compile(r"[,\s]")  # what the server splits identifier lists on
 FILTER_BATCH = 100  # identifiers per comma-separated filter: keeps URLs well under 8 KB
 _UPDATE_BY: dict[str, Any] = {
@@ -61,83 +66,6 @@ _UPDATE_BY: dict[str, Any] = {
     "username": partial_update_user_by_username,
     "email": partial_update_user_by_email,
 }
-
-
-@dataclass(frozen=True)
-class TribooSettings:
-    """A ``triboo`` connection, with every default spelled out."""
-
-    base_url: str
-    client_id: str
-    client_secret: str
-    token_path: str = "/oauth2/access_token"
-    timeout: float = 60.0
-    verify_ssl: bool = True
-    page_size: int = MAX_PAGE_SIZE
-    users_per_minute: int = SERVER_LIMITS["users"]
-    reports_per_minute: int = SERVER_LIMITS["reports"]
-    bulk_enroll_per_minute: int = SERVER_LIMITS["bulk_enroll"]
-    rate_window_seconds: float = 60.0
-    max_retries: int = 5
-    retry_max_wait: float = 120.0
-    retry_after_max: float = 600.0
-
-    @classmethod
-    def from_connection(
-        cls, host: str | None, login: str | None, password: str | None, extra: dict[str, Any]
-    ) -> TribooSettings:
-        if not host or not login or not password:
-            raise TribooError(
-                "a triboo connection needs host (base URL), login (client id) and password "
-                "(client secret)"
-            )
-        host = host.strip()
-        base_url = host if "://" in host else f"https://{host}"
-        known = {
-            f
-            for f in cls.__dataclass_fields__
-            if f not in ("base_url", "client_id", "client_secret")
-        }
-        unknown = sorted(set(extra) - known)
-        if unknown:
-            raise TribooError(f"unknown triboo connection extra field(s): {', '.join(unknown)}")
-        values: dict[str, Any] = {}
-        for name in known & set(extra):
-            default = cls.__dataclass_fields__[name].default
-            values[name] = _coerce(name, extra[name], type(default))
-        settings = cls(base_url.rstrip("/"), login, password, **values)
-        if not 1 <= settings.page_size <= MAX_PAGE_SIZE:
-            raise TribooError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-        # The client secret goes to the token URL: it must stay on the connection's host
-        # (a token_path such as "@other.example/token" would move it elsewhere).
-        if not settings.token_path.startswith("/") or not same_origin(
-            settings.token_url, settings.base_url
-        ):
-            raise TribooError("token_path must be a path on the connection's host, e.g. /oauth2/")
-        return settings
-
-    @property
-    def token_url(self) -> str:
-        return self.base_url + self.token_path
-
-    @property
-    def limits(self) -> dict[str, int]:
-        return {
-            "users": self.users_per_minute,
-            "reports": self.reports_per_minute,
-            "bulk_enroll": self.bulk_enroll_per_minute,
-        }
-
-
-def _coerce(name: str, value: Any, kind: type) -> Any:
-    if kind is bool and isinstance(value, str):
-        if value.lower() not in ("true", "false"):
-            raise TribooError(f"connection extra {name} must be true or false")
-        return value.lower() == "true"
-    try:
-        return kind(value)
-    except (TypeError, ValueError) as problem:
-        raise TribooError(f"connection extra {name} must be a {kind.__name__}") from problem
 
 
 class TribooHook(BaseHook):
@@ -170,12 +98,32 @@ class TribooHook(BaseHook):
 
     @cached_property
     def settings(self) -> TribooSettings:
+        """The connection read by :meth:`TribooSettings.from_connection`.
+
+        :raises TribooConfigError: the connection is misconfigured (the task fails at once).
+        """
         conn = self.get_connection(self.triboo_conn_id)
         if conn.password:
             mask_secret(conn.password)
-        return TribooSettings.from_connection(
-            conn.host, conn.login, conn.password, conn.extra_dejson
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                settings = TribooSettings.from_connection(
+                    conn.host,
+                    conn.login,
+                    conn.password,
+                    conn.extra_dejson,
+                    schema=conn.schema,
+                    port=conn.port,
+                )
+            except TribooConfigError as problem:
+                raise TribooConfigError(f"connection {self.triboo_conn_id}: {problem}") from None
+        for warning in caught:  # in the task log, and to the warnings machinery as usual
+            self.log.warning("connection %s: %s", self.triboo_conn_id, warning.message)
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+        return settings
 
     def _client(self, token_type: str) -> AuthenticatedClient:
         settings = self.settings
@@ -298,9 +246,11 @@ class TribooHook(BaseHook):
         except TokenError as problem:
             raise answers.token_error(problem) from None
         except httpx.TransportError as problem:
-            # The request (with its URL, never a secret) is named; the token is in a header.
+            # The connection's URL is named (scheme, host, port, base path: never a
+            # credential, nor the request's path and query, which can hold a person's data).
             raise TribooConnectionError(
-                f"Triboo {operation}: {type(problem).__name__}: {problem}"
+                f"Triboo {operation}: could not reach {self.settings.endpoint} "
+                f"({type(problem).__name__}: {problem})"
             ) from problem
         except (ValueError, KeyError, TypeError, AttributeError) as problem:
             received: httpx.Response | None = getattr(self._received, "last", None)
@@ -404,16 +354,30 @@ class TribooHook(BaseHook):
     # -- domain methods --
 
     def test_connection(self) -> tuple[bool, str]:
-        """One cheap read-only call; never reveals a secret."""
+        """Airflow's Test button and ``airflow connections test``: one token request and one
+        cheap read (the catalogue's first page), tried once, no retries.
+
+        Returns ``(False, message)`` naming what failed: the misconfigured field, the URL that
+        could not be reached, or the refused credentials; never a secret.
+        """
         try:
+            self.__dict__["settings"] = replace(self.settings, max_retries=0)
             page = self._call(
                 "listCourses", lambda: list_courses.sync_detailed(client=self.api, page_size=1)
+            )
+        except TribooAuthError as problem:
+            return False, (
+                f"{problem} (check login = client id and password = client secret, and that "
+                "the API user is staff or superuser in an organisation)"
             )
         except TribooError as problem:
             return False, str(problem)
         finally:
             self.close()
-        return True, f"Connected: {page.count} course(s) visible to this API client"
+        return True, (
+            f"Connected to {self.settings.endpoint}: {page.count} course(s) visible to this "
+            "API client"
+        )
 
     def find_users(
         self,
