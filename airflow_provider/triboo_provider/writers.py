@@ -1,8 +1,10 @@
 """Stream rows to CSV, JSON Lines or Parquet on any ``ObjectStoragePath``, atomically.
 
-Rows are written to a hidden temporary name next to the target and moved into place
-only when complete: a failed task leaves no partial file. Parquet is written in record
-batches, CSV and JSON Lines row by row, so memory does not grow with the report.
+An output appears only when complete, so a failed task leaves no partial file: on a
+file system, rows go to a hidden temporary name next to the target, renamed into place;
+on S3, to one multipart upload at the target key, completed at the end or aborted
+(:mod:`triboo_provider.s3`). Parquet is written in record batches, CSV and JSON Lines row
+by row, so memory does not grow with the report.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -65,22 +67,29 @@ def atomic_table(path: Any, fmt: str, schema: pa.Schema) -> Iterator[TableWriter
 def atomic_tables(*tables: tuple[Any, str, pa.Schema]) -> Iterator[list[TableWriter]]:
     """Open several ``(path, fmt, schema)`` tables that appear together or not at all.
 
-    Every file is finished under a hidden temporary name first (a Parquet writer can still
-    fail then, on a value of the wrong type); only when all are complete are they moved
-    into place, so a failure leaves none of them, never one table without the other.
+    Every output is finished out of sight first (a Parquet writer can still fail then, on
+    a value of the wrong type); only when all are complete are they committed, so a failure
+    leaves none of them, never one table without the other. Where each output is written
+    until then depends on the store (:func:`open_output`): a hidden temporary file renamed
+    into place, or on S3 a multipart upload completed at the final key. Should a commit
+    fail after another one succeeded, the committed output is deleted again.
+
+    Each writer's ``size`` is the bytes written, once the block is over.
+
+    :raises FileNotFoundError, PermissionError, OSError: the output cannot be opened
+        (checked when the block is entered, before the caller reads anything) or written.
     """
     for _, fmt, _ in tables:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    opened: list[tuple[Any, Any, BinaryIO]] = []  # (temporary, path, handle)
+    outputs: list[Output] = []
     writers: list[TableWriter] = []
+    committed: list[Output] = []
     try:
         for path, fmt, schema in tables:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-            handle = temporary.open("wb")
-            opened.append((temporary, path, handle))
-            writers.append(TableWriter(handle, fmt, schema))
+            output = open_output(path)
+            outputs.append(output)
+            writers.append(TableWriter(output.handle, fmt, schema))
         try:
             yield writers
         except BaseException:
@@ -89,19 +98,90 @@ def atomic_tables(*tables: tuple[Any, str, pa.Schema]) -> Iterator[list[TableWri
             raise
         for writer in writers:
             writer.close()
-        for _, _, handle in opened:
-            handle.close()
-        for temporary, path, _ in opened:
-            temporary.rename(path)
+        for writer, output in zip(writers, outputs, strict=True):
+            writer.size = output.handle.tell()
+            output.handle.close()
+        for output in outputs:
+            output.commit()
+            committed.append(output)
     except BaseException:
-        for writer in writers:  # first, while the handles are open (Parquet writes a footer)
-            writer.abort()
-        for temporary, _, handle in opened:
-            with suppress(OSError, ValueError):
-                handle.close()
-            if temporary.exists():
-                temporary.unlink()
+        _clean_up(writers, outputs, committed)
         raise
+
+
+def _clean_up(writers: list[TableWriter], outputs: list[Output], committed: list[Output]) -> None:
+    """After a failure: nothing of any output stays, whatever step failed."""
+    for writer in writers:  # first, while the handles are open (Parquet writes a footer)
+        writer.abort()
+    for output in outputs:
+        if output not in committed:
+            output.discard()
+    for output in committed:
+        with suppress(Exception):
+            output.undo()
+
+
+class Output(Protocol):
+    """Where one table is written until it is committed."""
+
+    @property
+    def handle(self) -> BinaryIO:
+        """The stream the table is written to."""
+
+    def commit(self) -> None:
+        """Make the output appear at its path, complete."""
+
+    def discard(self) -> None:
+        """Leave nothing behind (never raises)."""
+
+    def undo(self) -> None:
+        """Remove the committed output again."""
+
+
+def open_output(path: Any) -> Output:
+    """An :class:`Output` for ``path`` (an ``ObjectStoragePath``).
+
+    On S3 (``s3://``, through the Amazon provider's ``S3Hook``, see
+    :mod:`triboo_provider.s3`): one multipart upload at the final key, which S3 shows only
+    once completed. Elsewhere (local files, other fsspec stores): a hidden temporary name
+    in the same folder, renamed into place (atomic on a local file system; on other object
+    stores fsspec renames by copying, so a reader could see a partial object there).
+    """
+    if _on_s3(path):
+        from triboo_provider.s3 import S3Output  # noqa: PLC0415 - the Amazon provider is optional
+
+        return S3Output(path)
+    return _RenamedFile(path)
+
+
+def _on_s3(path: Any) -> bool:
+    return str(getattr(path, "protocol", "") or "") in ("s3", "s3a", "s3n")
+
+
+class _RenamedFile:
+    def __init__(self, path: Any) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        self.handle: BinaryIO = self.temporary.open("wb")
+        self._committed = False
+
+    def commit(self) -> None:
+        self.handle.close()
+        self.temporary.rename(self.path)
+        self._committed = True
+
+    def discard(self) -> None:
+        with suppress(OSError, ValueError):
+            self.handle.close()
+        with suppress(OSError):
+            if self.temporary.exists():
+                self.temporary.unlink()
+
+    def undo(self) -> None:
+        if self._committed:
+            self.path.unlink()
+            self._committed = False
 
 
 class TableWriter:
@@ -111,6 +191,7 @@ class TableWriter:
         self.fmt = fmt
         self.schema = schema
         self.rows = 0
+        self.size = 0
         self._handle = handle
         self._columns = schema.names
         self._batch: list[dict[str, Any]] = []

@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import Asset, Context
 
+from triboo_provider.lineage import (
+    COURSE_PROGRESS_ROUTE,
+    COURSES_ROUTE,
+    USER_PROGRESS_ROUTE,
+    ExportLineage,
+)
 from triboo_provider.operators.base import TribooBaseOperator
 
 if TYPE_CHECKING:
@@ -73,7 +79,7 @@ def _path(value: Any) -> Any:
     return value if isinstance(value, ObjectStoragePath) else ObjectStoragePath(str(value))
 
 
-class TribooExportUserProgressOperator(TribooBaseOperator):
+class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
     """Export the user progress report: one row per user and enrolled course.
 
     Pages are fetched at the largest page size and streamed to ``path``; memory does not
@@ -191,12 +197,17 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
             main, badges = writers[0], writers[1] if len(writers) > 1 else None
             # Filters that name nobody need no call: the export is empty.
             named = not filters or any(filters.values())
+            if named:
+                self._lineage_reads(self.hook.settings.base_url, USER_PROGRESS_ROUTE)
             reports = self.hook.iter_user_progress() if named else iter(())
             for report in self._wanted(reports, filters):
                 users += 1
                 main.write(tables.user_progress_rows([report]))
                 if badges is not None:
                     badges.write(tables.badge_rows([report]))
+        self._lineage_wrote(
+            *((o[0], o[2], w.rows, w.size) for o, w in zip(outputs, writers, strict=True))
+        )
         self.log.info("exported %d rows for %d users to %s", main.rows, users, self.path)
         summary = {
             "path": str(self.path),
@@ -210,7 +221,7 @@ class TribooExportUserProgressOperator(TribooBaseOperator):
         return summary
 
 
-class TribooExportCourseProgressOperator(TribooBaseOperator):
+class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
     """Export one course's progress report, optionally for ``[from_date, to_date)``.
 
     The file is ``<output_dir>/<course key made safe>.<format>``: course keys are server
@@ -266,6 +277,9 @@ class TribooExportCourseProgressOperator(TribooBaseOperator):
             problems.append(f"course_id: {self.course_id!r} cannot be requested (no '/' or '.')")
         if problems:
             raise TribooInputError(problems)
+        self._lineage_reads(
+            self.hook.settings.base_url, COURSE_PROGRESS_ROUTE.format(course_id=self.course_id)
+        )
         report = self.hook.course_progress(self.course_id, start, end)
         target = _path(self.output_dir) / f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
         with (
@@ -273,6 +287,7 @@ class TribooExportCourseProgressOperator(TribooBaseOperator):
             atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer,
         ):
             writer.write(tables.course_progress_rows(report, start, end))
+        self._lineage_wrote((target, tables.COURSE_PROGRESS, writer.rows, writer.size))
         self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target)
         return {
             "path": str(target),
@@ -302,7 +317,7 @@ def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
         return None
 
 
-class TribooExportCoursesOperator(TribooBaseOperator):
+class TribooExportCoursesOperator(ExportLineage, TribooBaseOperator):
     """Export the course catalogue: one row per course (:data:`triboo_provider.tables.COURSES`).
 
     Templated fields: ``path``. XCom: ``{"path", "rows", "format", "course_ids"}``
@@ -323,13 +338,16 @@ class TribooExportCoursesOperator(TribooBaseOperator):
         from triboo_provider.writers import atomic_table
 
         keys: list[str] = []
+        target = _path(self.path)
         with (
             _server_rows("listCourses"),
-            atomic_table(_path(self.path), self.format, tables.COURSES) as writer,
+            atomic_table(target, self.format, tables.COURSES) as writer,
         ):
+            self._lineage_reads(self.hook.settings.base_url, COURSES_ROUTE)
             for row in tables.course_rows(self.hook.iter_courses()):
                 keys.append(row["course_id"])
                 writer.write([row])
+        self._lineage_wrote((target, tables.COURSES, writer.rows, writer.size))
         self.log.info("exported %d courses to %s", writer.rows, self.path)
         summary = {
             "path": str(self.path),
