@@ -1,14 +1,28 @@
 """Build the offline HTML API reference: ``docs/index.html`` from ``openapi/triboo.yaml``.
 
 Redocly's ``build-docs --inlineBundle`` embeds Redoc, so the page renders without a network,
-except for one thing: Redoc's "API docs by Redocly" badge loads its logo from Redocly's
-CDN. The logo URLs are replaced by an inline SVG, so opening the page makes no request at
-all (the browser test checks that).
+except for two things:
+
+- Redoc 3 sends usage telemetry (OpenTelemetry traces to ``otel.cloud.redocly.com``) from the
+  page a few seconds after it opens and after clicks, unless the page's options say
+  ``disableTelemetry``. Redocly CLI 2.77 writes that option from its own telemetry switch
+  (``REDOCLY_TELEMETRY=off`` or ``telemetry: off`` in ``redocly.yaml``) and overrides the
+  Redoc option of the same name given in ``redocly.yaml`` or with ``--openapi.*``. The build
+  sets the switch, so neither the CLI nor the page reports anything, and fails if the
+  page's options still let it send.
+- Redoc's "API docs by Redocly" badge loads its logo from Redocly's CDN. The logo URLs are
+  replaced by an inline SVG.
+
+So opening the page makes no request at all (the browser test checks that, clicking
+through the page).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +39,14 @@ LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="14">'
     '<text x="0" y="11" font-family="sans-serif" font-size="11" fill="#555">Redocly</text></svg>'
 )
+# The page's Redoc options, as build-docs writes them into the page's script.
+REDOC_OPTIONS = re.compile(r"const __redoc_options = (\{.*?\});")
+
+
+def telemetry_disabled(html: str) -> bool:
+    """Whether every Redoc options object in the page turns its telemetry off."""
+    found = REDOC_OPTIONS.findall(html)
+    return bool(found) and all(json.loads(item).get("disableTelemetry") is True for item in found)
 
 
 def build(output: Path) -> None:
@@ -43,8 +65,14 @@ def build(output: Path) -> None:
         check=True,
         cwd=ROOT,
         capture_output=True,
+        env={**os.environ, "REDOCLY_TELEMETRY": "off"},
     )
     html = output.read_text(encoding="utf-8")
+    if not telemetry_disabled(html):
+        raise SystemExit(
+            "Redocly's page would send telemetry (disableTelemetry is not true in its options):"
+            " review tools/build_docs.py"
+        )
     missing = [url for url in REMOTE_LOGOS if url not in html]
     if missing:
         raise SystemExit(
