@@ -277,15 +277,16 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
             problems.append(f"course_id: {self.course_id!r} cannot be requested (no '/' or '.')")
         if problems:
             raise TribooInputError(problems)
-        self._lineage_reads(
-            self.hook.settings.base_url, COURSE_PROGRESS_ROUTE.format(course_id=self.course_id)
-        )
-        report = self.hook.course_progress(self.course_id, start, end)
         target = _path(self.output_dir) / f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
+        # The output is opened first: a store that cannot take it (no bucket, no right to
+        # write) fails the task before the report is requested.
         with (
             _server_rows("getCourseProgressReport"),
             atomic_table(target, self.format, tables.COURSE_PROGRESS) as writer,
         ):
+            route = COURSE_PROGRESS_ROUTE.format(course_id=self.course_id)
+            self._lineage_reads(self.hook.settings.base_url, route)
+            report = self.hook.course_progress(self.course_id, start, end)
             writer.write(tables.course_progress_rows(report, start, end))
         self._lineage_wrote((target, tables.COURSE_PROGRESS, writer.rows, writer.size))
         self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target)
