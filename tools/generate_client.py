@@ -25,6 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "triboo.yaml"
 CONFIG = ROOT / "openapi" / "generator.yaml"
+# Our own pyproject.toml (license, description, build backend) and README.md for the
+# distribution triboo-client; every other file comes from the generator's templates.
+TEMPLATES = ROOT / "openapi" / "client_templates"
+# Shipped in the client's distribution (its pyproject.toml names it in license-files).
+LICENSE = ROOT / "LICENSE"
 TARGET = ROOT / "generated_client"
 IGNORED = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
@@ -54,6 +59,8 @@ def generate(output: Path, spec: Path = SPEC, search_path: str | None = None) ->
         str(spec),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "uv",
         "--output-path",
@@ -63,6 +70,7 @@ def generate(output: Path, spec: Path = SPEC, search_path: str | None = None) ->
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0 or not output.is_dir():
         raise GenerationError(result.returncode, result.stdout + result.stderr)
+    shutil.copyfile(LICENSE, output / LICENSE.name)
 
 
 def tree(root: Path) -> set[str]:
