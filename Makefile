@@ -2,7 +2,7 @@
 # (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install demo test audit bench fault-matrix generate check-generated lint typecheck format docs chromium clean
+.PHONY: help install demo test dist audit bench fault-matrix generate check-generated lint typecheck format docs chromium clean
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -35,6 +35,9 @@ demo: install ## The main job: start the sandbox and run the example flows end t
 
 test: install chromium check-generated lint typecheck audit ## The whole suite: drift, lint, types, audit, tests
 	$(VENV)/bin/pytest
+
+dist: $(UV) ## Build triboo-client and airflow-provider-triboo (sdists, wheels) into dist/
+	$(PYTHON) tools/build_dist.py --uv $(UV) --out-dir dist $(if $(ALLOW_DIRTY),--allow-dirty)
 
 audit: install ## Known vulnerabilities and yanked releases in uv.lock, from PyPI's JSON API
 	$(PY) -m tools.audit_deps --json .artifacts/dependency-audit.json
