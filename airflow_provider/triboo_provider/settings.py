@@ -168,7 +168,7 @@ def base_url(host: str | None, schema: str | None = None, port: int | str | None
             )
         scheme = url.scheme
     else:
-        if re.match(r"https?:", text, re.IGNORECASE):
+        if re.match(r"https?(:|//)", text, re.IGNORECASE):
             raise TribooConfigError("host starts with a scheme but is no URL: write http(s)://…")
         url, written = _parse(f"//[{text}]" if _is_ipv6(text) else f"//{text}")
     if url.userinfo:
@@ -178,7 +178,8 @@ def base_url(host: str | None, schema: str | None = None, port: int | str | None
         )
     if url.query or url.fragment:
         raise TribooConfigError("host must not carry a query (?…) or a fragment (#…)")
-    if not (_is_ipv6(url.host) or _HOST_NAME.fullmatch(url.host)):
+    name = url.raw_host.decode("ascii")  # IDNA-encoded: bücher.example is xn--bcher-kva…
+    if not (_is_ipv6(name) or _HOST_NAME.fullmatch(name)):
         raise TribooConfigError("host: no valid host name or IP address in it")
     if written is not None and number is not None and written != number:
         raise TribooConfigError(
@@ -186,7 +187,7 @@ def base_url(host: str | None, schema: str | None = None, port: int | str | None
         )
     built = httpx.URL(
         scheme=scheme or DEFAULT_SCHEME,
-        host=url.host,
+        host=name,
         port=number if number is not None else written,
         path=url.path.rstrip("/"),
     )
@@ -258,7 +259,9 @@ def _read_extras(extra: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     _deprecated(extra, problems)
     known = TribooSettings.extra_names()
     for name in sorted(set(extra) - set(known), key=str):
-        close = difflib.get_close_matches(str(name), [*known, *DEPRECATED_EXTRAS], n=1)
+        # Airflow 2's form stored extras as extra__<conn type>__<name>: compare the name.
+        bare = str(name).removeprefix("extra__triboo__")
+        close = difflib.get_close_matches(bare, [*known, *DEPRECATED_EXTRAS], n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         problems.append(f"unknown extra {str(name)[:60]!r}{hint}; known: {', '.join(known)}")
     form = get_provider_info()["connection-types"][0]["conn-fields"]

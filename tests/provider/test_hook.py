@@ -13,8 +13,8 @@ from pytest_httpserver import HTTPServer
 from triboo_provider.exceptions import (
     TribooAPIError,
     TribooAuthError,
-    TribooConflictError,
     TribooConfigError,
+    TribooConflictError,
     TribooNotFoundError,
     TribooRateLimitError,
     TribooServerError,

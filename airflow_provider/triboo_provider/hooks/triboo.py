@@ -248,9 +248,14 @@ class TribooHook(BaseHook):
         except httpx.TransportError as problem:
             # The connection's URL is named (scheme, host, port, base path: never a
             # credential, nor the request's path and query, which can hold a person's data).
+            hint = (
+                "; is it served over plain http? then set the connection's schema to http"
+                if "SSL" in str(problem) and self.settings.base_url.startswith("https:")
+                else ""
+            )
             raise TribooConnectionError(
                 f"Triboo {operation}: could not reach {self.settings.endpoint} "
-                f"({type(problem).__name__}: {problem})"
+                f"({type(problem).__name__}: {problem}{hint})"
             ) from problem
         except (ValueError, KeyError, TypeError, AttributeError) as problem:
             received: httpx.Response | None = getattr(self._received, "last", None)
