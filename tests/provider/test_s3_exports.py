@@ -259,6 +259,54 @@ def test_second_table_refused_at_commit_removes_the_first(
     assert s3.uploads() == []
 
 
+def test_s3_refusing_a_part_mid_upload_leaves_nothing(
+    s3: S3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store fails during the upload (a 500 on the second part): OSError naming the
+    call and S3's code, the upload aborted, no object."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    low_part_size(monkeypatch, 8 * 1024)
+    original = s3_module.S3Output._send_part
+    calls: list[int] = []
+
+    def second_fails(self: Any, body: bytes) -> None:
+        calls.append(len(body))
+        if len(calls) == 2:
+            client = self._client
+            upload_part = client.upload_part
+
+            def refuse(**kwargs: Any) -> Any:
+                raise ClientError(
+                    {
+                        "Error": {"Code": "InternalError"},
+                        "ResponseMetadata": {"HTTPStatusCode": 500},
+                    },
+                    "UploadPart",
+                )
+
+            client.upload_part = refuse
+            try:
+                original(self, body)
+            finally:
+                client.upload_part = upload_part
+        else:
+            original(self, body)
+
+    monkeypatch.setattr(s3_module.S3Output, "_send_part", second_fails)
+    path = ObjectStoragePath(s3.url("refused.csv"))
+
+    def export() -> None:
+        with atomic_table(path, "csv", pa.schema([("a", pa.string())])) as writer:
+            writer.write([{"a": "x" * 1000}] * 100)
+
+    with pytest.raises(OSError, match=r"refused.csv: UploadPart failed \(InternalError\)"):
+        export()
+    assert len(calls) == 2
+    assert s3.keys() == []
+    assert s3.uploads() == []
+
+
 def test_two_runs_writing_one_key_leave_one_whole_object(s3: S3) -> None:
     """Interleaved: the object is whichever run completed last, never a mix."""
     schema = pa.schema([("run", pa.string()), ("n", pa.int64())])

@@ -1,4 +1,13 @@
-"""Land learner progress reports and the course catalogue in object storage."""
+"""Land learner progress reports and the course catalogue in object storage.
+
+Every export opens its output(s) before its first request and commits them only when
+complete (:func:`triboo_provider.writers.atomic_tables`: a temporary file renamed into
+place, or on ``s3://`` one multipart upload completed or aborted, :mod:`triboo_provider.s3`).
+Besides the Triboo errors, an output that cannot be written raises ``FileNotFoundError``
+(no such S3 bucket), ``PermissionError`` (no or refused credentials) or ``OSError``.
+The OpenLineage facets (:class:`triboo_provider.lineage.ExportLineage`) name the report
+route read and the outputs committed.
+"""
 
 from __future__ import annotations
 
