@@ -179,6 +179,8 @@ def base_url(host: str | None, schema: str | None = None, port: int | str | None
     if url.query or url.fragment:
         raise TribooConfigError("host must not carry a query (?…) or a fragment (#…)")
     name = url.raw_host.decode("ascii")  # IDNA-encoded: bücher.example is xn--bcher-kva…
+    if "%" in name and ":" in name:
+        raise TribooConfigError("host: an IPv6 zone (%…) cannot be used; give a routable address")
     if not (_is_ipv6(name) or _HOST_NAME.fullmatch(name)):
         raise TribooConfigError("host: no valid host name or IP address in it")
     if written is not None and number is not None and written != number:

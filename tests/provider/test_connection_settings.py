@@ -117,6 +117,11 @@ def test_host_schema_and_port_make_the_base_url(
         ("http:/h.example", None, None, "starts with a scheme but is no URL"),
         ("https//h.example", None, None, "starts with a scheme but is no URL"),
         ("{{ var.value.triboo_host }}", None, None, "host holds an unrendered template"),
+        ("fe80::1%eth0", None, None, "an IPv6 zone"),
+        ("[::1", None, None, "host is not a valid URL"),
+        ("h.example:80:90", None, None, "host is not a valid URL"),
+        ("h.example;x", None, None, "no valid host name"),
+        ("h:٨٠", None, None, "host is not a valid URL"),
         ("h.example", "{{ params.scheme }}", None, "schema holds an unrendered template"),
     ],
 )
@@ -214,6 +219,28 @@ def test_the_port_rule(port: Any) -> None:
     else:
         with pytest.raises(TribooConfigError, match="port must be"):
             base_url("h.example", "http", port)
+
+
+@settings(max_examples=500)
+@given(
+    host=st.none() | st.text(max_size=30) | st.from_regex(r"(https?://)?[a-z0-9.:\[\]@%/-]{0,25}"),
+    schema=st.none() | st.text(max_size=8) | schemes,
+    port=st.none() | st.integers() | st.text(max_size=6),
+)
+def test_any_host_schema_port_give_a_base_url_or_a_config_error(
+    host: str | None, schema: str | None, port: Any
+) -> None:
+    """Hostile input never crashes with anything else, and what is accepted is a clean URL."""
+    try:
+        made = base_url(host, schema, port)
+    except TribooConfigError:
+        return
+    parsed = httpx.URL(made)
+    assert parsed.scheme in ("http", "https")
+    assert parsed.host
+    assert (parsed.userinfo, parsed.query, parsed.fragment) == (b"", b"", "")
+    assert not made.endswith("/")
+    assert base_url(made) == made
 
 
 # -- extras --
