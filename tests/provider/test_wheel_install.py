@@ -265,3 +265,78 @@ def test_an_operator_runs_from_the_installed_wheels(
     assert page["num_pages"] == 1
     assert exported == {course["id"] for course in page["results"]}
     assert exported
+
+
+def test_the_provider_wheel_alone_names_the_missing_client(
+    dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Before triboo-client is on PyPI, the provider's wheel alone cannot install, and the
+    installer says which distribution is missing (README: install with --find-links).
+    Should this start installing, someone has published a triboo-client 1.0.0 on PyPI:
+    check it is ours."""
+    where = tmp_path_factory.mktemp("alone")
+    _uv("venv", "--no-config", "--quiet", "--python", sys.executable, "venv", cwd=where)
+    (wheel,) = dist.glob("airflow_provider_triboo-*.whl")
+    python = str(where / "venv" / "bin" / "python")
+    result = subprocess.run(
+        [str(UV), "pip", "install", "--no-config", "--dry-run", "--python", python, str(wheel)],
+        cwd=where,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert f"triboo-client=={CLIENT_VERSION}" in result.stderr
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_make_dist_refuses_shipped_files_that_no_commit_has(tmp_path: Path) -> None:
+    """A wheel built from a dirty tree would carry a released version with code no commit
+    has: modified, staged and untracked shipped files are refused, before anything is built;
+    changes elsewhere (tests, DAGs) are not shipped and do not count."""
+    repo = tmp_path / "repo"
+    package = repo / "airflow_provider" / "triboo_provider"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (repo / "README.md").write_text("# readme\n")
+    (repo / "tests").mkdir()
+    _git(repo, "init", "--quiet")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "--quiet", "-m", "base")
+    assert build_dist.dirty_paths(repo) == []
+    (repo / "tests" / "test_new.py").write_text("")
+    (repo / "notes.txt").write_text("")
+    assert build_dist.dirty_paths(repo) == []
+    (repo / "README.md").write_text("# changed\n")
+    (package / "new_module.py").write_text("")
+    assert sorted(build_dist.dirty_paths(repo)) == [
+        "README.md",
+        "airflow_provider/triboo_provider/new_module.py",
+    ]
+    out = tmp_path / "dist"
+    with pytest.raises(build_dist.DistError, match="differ from the last commit"):
+        build_dist.build(out, uv=UV, root=repo)
+    assert not out.exists()
+
+
+def test_readme_install_names_the_versions_being_released() -> None:
+    """Unpinned, pip and uv keep an older installed provider: README's commands name the
+    versions, and they are the ones make dist builds."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    assert f'pip install --find-links dist "airflow-provider-triboo=={PROVIDER_VERSION}"' in section
+    assert f'pip install "airflow-provider-triboo=={PROVIDER_VERSION}"' in section
+    assert f'"triboo-client=={CLIENT_VERSION}"' in section
+    versions = set(re.findall(r"airflow-provider-triboo==([\w.]+)", section))
+    assert versions == {PROVIDER_VERSION}
+    assert set(re.findall(r"triboo-client==([\w.]+)", section)) == {CLIENT_VERSION}
