@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from airflow.sdk import ObjectStoragePath
 from triboo_provider import s3 as s3_module
-from triboo_provider.exceptions import TribooError
+from triboo_provider.exceptions import TribooError, TribooInputError
 from triboo_provider.hooks.triboo import TribooHook
 from triboo_provider.operators.reports import (
     TribooExportCourseProgressOperator,
@@ -321,6 +321,19 @@ def test_two_runs_writing_one_key_leave_one_whole_object(s3: S3) -> None:
     assert set(table.column("run").to_pylist()) == {"first"}
     assert table.num_rows == 1000
     assert s3.uploads() == []
+
+
+def test_badges_naming_the_same_object_by_another_connection_is_refused(
+    tenant: Any, s3: S3
+) -> None:
+    before = tenant.sandbox.requests
+    operator = TribooExportUserProgressOperator(
+        task_id="p", path=s3.url("p.csv"), badges_path=s3.url("p.csv", conn_id=None)
+    )
+    with pytest.raises(TribooInputError, match="badges_path: the same file as path"):
+        run(operator)
+    assert tenant.sandbox.requests == before
+    assert s3.keys() == []
 
 
 def test_a_missing_bucket_fails_before_any_triboo_call(tenant: Any, s3: S3) -> None:

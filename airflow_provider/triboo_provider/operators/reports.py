@@ -23,6 +23,7 @@ from triboo_provider.lineage import (
     COURSES_ROUTE,
     USER_PROGRESS_ROUTE,
     ExportLineage,
+    file_dataset,
 )
 from triboo_provider.operators.base import TribooBaseOperator
 
@@ -192,7 +193,10 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
 
         filters = self._filters()
         outputs = [(_path(self.path), self.format, tables.USER_PROGRESS)]
-        if self.badges_path and _path(self.badges_path) == outputs[0][0]:
+        # Compared as the stored object (s3://conn@b/k and s3://b/k are one object).
+        if self.badges_path and file_dataset(_path(self.badges_path)) == file_dataset(
+            outputs[0][0]
+        ):
             raise TribooInputError(["badges_path: the same file as path; give another"])
         if self.badges_path:
             outputs.append((_path(self.badges_path), self.format, tables.BADGES))
