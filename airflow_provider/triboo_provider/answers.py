@@ -135,19 +135,31 @@ def _body_kind(answer: httpx.Response) -> str:
     return "JSON of an unexpected shape"
 
 
+# What a token endpoint that is not one (404, 405, an HTML page, a 200 without a token)
+# usually means: the request went to the wrong URL.
+WRONG_URL_HINT = "check the Base URL (with its path) and the extra oauth2_path"
+
+
 def token_error(problem: TokenError) -> TribooAPIError:
-    """The error for a refused token request, typed like any other answer by its status."""
+    """The error for a refused token request, typed like any other answer by its status.
+
+    The message names the token URL tried (scheme, host, port, path: never a credential
+    or a query); unless the answer is a refusal of the credentials, a throttle or a server
+    error, it says to check the Base URL and ``oauth2_path``.
+    """
     status = problem.status_code
+    at = f" (token URL {problem.url})" if problem.url else ""
     if status in (400, 401):
-        return TribooAuthError("getAccessToken", status, problem.error)
+        return TribooAuthError("getAccessToken", status, problem.error + at)
     if status == 403 and not problem.from_body:  # the per-IP throttle's HTML 403 page
         return TribooRateLimitError(
-            "getAccessToken", 403, "token endpoint throttled", retry_after=60.0
+            "getAccessToken", 403, "token endpoint throttled" + at, retry_after=60.0
         )
+    detail = problem.error + at + ("" if status >= 500 else f"; {WRONG_URL_HINT}")
     if 200 <= status < 300:  # a success without a usable token: the server's fault
-        return TribooServerError("getAccessToken", status, problem.error)
+        return TribooServerError("getAccessToken", status, detail)
     headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
-    return api_error("getAccessToken", status, headers, None, problem.error)
+    return api_error("getAccessToken", status, headers, None, detail)
 
 
 def retryable(

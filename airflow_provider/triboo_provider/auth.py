@@ -15,6 +15,8 @@ from collections.abc import Callable, Generator
 
 import httpx
 
+from triboo_provider.http_rules import shown_url
+
 # 401 bodies that mean "get a new token"; anything else (wrong scheme, no credentials at
 # all) would fail again with a fresh token.
 REFRESHABLE = frozenset({"token_expired", "token_nonexistent"})
@@ -24,7 +26,9 @@ class TokenError(Exception):
     """The token endpoint refused or failed; carries no secret.
 
     ``retry_after`` is the answer's ``Retry-After`` header as received (or None);
-    ``from_body`` says whether ``error`` is the server's own (a JSON ``error``), not ours.
+    ``from_body`` says whether ``error`` is the server's own (a JSON ``error``), not ours;
+    ``url`` is the token URL tried, as :func:`~triboo_provider.http_rules.shown_url` shows
+    it (scheme, host, port and path: never a credential or a query), or "" when not known.
     """
 
     def __init__(
@@ -34,12 +38,15 @@ class TokenError(Exception):
         retry_after: str | None = None,
         *,
         from_body: bool = False,
+        url: str = "",
     ) -> None:
         self.status_code = status_code
         self.error = error
         self.retry_after = retry_after
         self.from_body = from_body
-        super().__init__(f"token request failed with HTTP {status_code}: {error}")
+        self.url = url
+        at = f" at {url}" if url else ""
+        super().__init__(f"token request{at} failed with HTTP {status_code}: {error}")
 
 
 class ClientCredentialsAuth(httpx.Auth):
@@ -107,22 +114,25 @@ class ClientCredentialsAuth(httpx.Auth):
         )
         response = yield request
         try:
-            body = json.loads(response.content) if response.content else {}
+            body, is_json = json.loads(response.content) if response.content else None, True
         except ValueError:
-            body = {}
+            body, is_json = None, False
         token_value = body.get("access_token") if isinstance(body, dict) else None
         if response.status_code != 200 or not _usable(token_value):
             error = body.get("error") if isinstance(body, dict) else None
             raise TokenError(
                 response.status_code,
-                str(error or "no usable access token in the answer")[:100],
+                str(error or _no_token(response, body, is_json=is_json))[:100],
                 response.headers.get("Retry-After"),
                 from_body=bool(error),
+                url=shown_url(request.url),
             )
-        token: str = body["access_token"]
+        token = str(token_value)  # _usable: already a str
         if self._on_token is not None:
             self._on_token(token)
-        lifetime = _seconds(body.get("expires_in"), default=3600.0)
+        lifetime = _seconds(
+            body.get("expires_in") if isinstance(body, dict) else None, default=3600.0
+        )
         with self._lock:
             self._token = token
             # Refresh a little early: a tenth of the lifetime, at most five minutes.
@@ -138,6 +148,18 @@ def _seconds(value: object, *, default: float) -> float:
     except (TypeError, ValueError):
         return default
     return seconds if 0 < seconds < float("inf") else default
+
+
+def _no_token(response: httpx.Response, body: object, *, is_json: bool) -> str:
+    """Why an answer of the token endpoint holds no token, in a few words (never its body)."""
+    if not response.content:
+        return "an empty answer"
+    if not is_json:  # an HTML error page, a proxy's answer, another server
+        kind = response.headers.get("content-type", "").split(";")[0].strip() or "untyped"
+        return f"a {kind[:40]} answer, not JSON"
+    if not isinstance(body, dict):
+        return "JSON of an unexpected shape"
+    return "no usable access token in the answer"
 
 
 def _usable(token: object) -> bool:

@@ -57,6 +57,8 @@ def get_provider_info() -> dict[str, Any]:
                         "password": "OAuth2 client secret",
                     },
                 },
+                # Every number has a minimum and a maximum: settings.py checks them, so no
+                # value reaches a socket timeout or a sleep that overflows.
                 "conn-fields": {
                     "oauth2_path": {
                         "label": "OAuth2 endpoint path",
@@ -67,7 +69,7 @@ def get_provider_info() -> dict[str, Any]:
                     "timeout": {
                         "label": "Timeout (s)",
                         "description": "Timeout of each HTTP request, in seconds.",
-                        "schema": {"type": "number", "default": 60, "minimum": 1},
+                        "schema": {"type": "number", "default": 60, "minimum": 1, "maximum": 3600},
                     },
                     "verify_ssl": {
                         "label": "Verify TLS certificates",
@@ -87,38 +89,58 @@ def get_provider_info() -> dict[str, Any]:
                     "users_per_minute": {
                         "label": "Users calls per minute",
                         "description": "Client-side budget; the server allows 20. 0 turns it off.",
-                        "schema": {"type": "integer", "default": 20, "minimum": 0},
+                        "schema": {
+                            "type": "integer",
+                            "default": 20,
+                            "minimum": 0,
+                            "maximum": 10000,
+                        },
                     },
                     "reports_per_minute": {
                         "label": "Report and course calls per minute",
                         "description": "Client-side budget; the server allows 10. 0 turns it off.",
-                        "schema": {"type": "integer", "default": 10, "minimum": 0},
+                        "schema": {
+                            "type": "integer",
+                            "default": 10,
+                            "minimum": 0,
+                            "maximum": 10000,
+                        },
                     },
                     "bulk_enroll_per_minute": {
                         "label": "Bulk enroll calls per minute",
                         "description": "Client-side budget; the server allows 120. 0 turns it off.",
-                        "schema": {"type": "integer", "default": 120, "minimum": 0},
+                        "schema": {
+                            "type": "integer",
+                            "default": 120,
+                            "minimum": 0,
+                            "maximum": 10000,
+                        },
                     },
                     "rate_window_seconds": {
                         "label": "Rate window (s)",
                         "description": "Length of the budget's minute (60; smaller for a "
                         "time-scaled sandbox).",
-                        "schema": {"type": "number", "default": 60, "minimum": 0.1},
+                        "schema": {
+                            "type": "number",
+                            "default": 60,
+                            "minimum": 0.1,
+                            "maximum": 3600,
+                        },
                     },
                     "max_retries": {
                         "label": "Max retries",
                         "description": "Retries of a failed safe call (errors, 5xx, 429).",
-                        "schema": {"type": "integer", "default": 5, "minimum": 0},
+                        "schema": {"type": "integer", "default": 5, "minimum": 0, "maximum": 20},
                     },
                     "retry_max_wait": {
                         "label": "Max wait between retries (s)",
-                        "schema": {"type": "number", "default": 120, "minimum": 0},
+                        "schema": {"type": "number", "default": 120, "minimum": 0, "maximum": 3600},
                     },
                     "retry_after_max": {
                         "label": "Longest Retry-After honoured (s)",
                         "description": "A 429 or 503 asking to wait longer fails the call "
                         "at once, for the task's own retry.",
-                        "schema": {"type": "number", "default": 600, "minimum": 0},
+                        "schema": {"type": "number", "default": 600, "minimum": 0, "maximum": 3600},
                     },
                 },
             }

@@ -1,4 +1,5 @@
-"""Two HTTP rules the client applies: comparing origins, and reading ``Retry-After``.
+"""Two HTTP rules the client applies: comparing origins, and reading ``Retry-After``; and
+how a URL is shown in messages.
 
 Both follow the RFCs rather than string equality: ``http://LocalHost:80`` and
 ``http://localhost/`` are one origin (RFC 6454: scheme and host compared case-insensitively,
@@ -42,6 +43,19 @@ def same_origin(first: str | httpx.URL, second: str | httpx.URL) -> bool:
         return origin(first) == origin(second)
     except httpx.InvalidURL:
         return False
+
+
+def shown_url(url: str | httpx.URL) -> str:
+    """``scheme://host:port/path`` of an absolute URL, for messages: the port always
+    written (see :func:`origin`), the path as sent; never a user, password, query or fragment.
+
+    :raises httpx.InvalidURL: ``url`` cannot be parsed.
+    """
+    parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    scheme, host, port = origin(parsed)
+    shown = f"[{host}]" if ":" in host else host
+    path = parsed.raw_path.split(b"?", 1)[0].decode("ascii")
+    return f"{scheme}://{shown}:{port}{path}"
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:

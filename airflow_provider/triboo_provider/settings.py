@@ -17,9 +17,20 @@ guessed; the same value twice is fine. A host carrying a user or password, a que
 fragment is refused too. URLs are parsed by httpx (the provider's HTTP client), not by hand.
 
 **Every problem** (missing host, login or password, an unknown extra, a value of the wrong
-type or out of the form's range, a bad scheme or port, an unrendered ``{{ … }}``) raises
-:class:`~triboo_provider.exceptions.TribooConfigError`, which fails the task at once: no
-retry can fix a connection. Messages name the field, never a secret.
+type or out of the form's range, a bad scheme or port, an unrendered ``{{ … }}``, a path
+httpx cannot send) raises :class:`~triboo_provider.exceptions.TribooConfigError`, which fails
+the task at once: no retry can fix a connection. Every numeric extra has a minimum and a
+maximum (the form's ``schema``), so no value reaches a socket timeout or a sleep that
+overflows; any value, however odd (huge, ``inf``, ``nan``, nested), is a TribooConfigError.
+
+**Messages name the field and what is expected, never a value the user typed** (a secret
+may have been pasted in the wrong field, and Airflow's masker only hides the password):
+the exceptions are the host, which says which URL was tried, a port once read as a number
+between 1 and 65535, and a scheme once read as ``http`` or ``https``. An unknown extra's
+name is repeated only when it is short and looks like an extra name (lowercase ASCII
+letters, underscores and at most two digits, starting with a letter, at most 40 characters:
+``reports_per_minut``); any other name is not repeated, and a did-you-mean names our own
+known name only.
 
 **The deprecated extra** ``token_path`` (Airflow hides every extra whose name contains
 ``token``, so the UI form saved ``***`` in it) is still read, with an
@@ -43,7 +54,7 @@ import httpx
 
 from triboo_provider.exceptions import TribooConfigError
 from triboo_provider.get_provider_info import get_provider_info
-from triboo_provider.http_rules import origin, same_origin
+from triboo_provider.http_rules import same_origin, shown_url
 from triboo_provider.throttle import SERVER_LIMITS
 
 MAX_PAGE_SIZE = 1000
@@ -55,6 +66,12 @@ _TEMPLATE = re.compile(r"{{|{%")
 _HOST_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# An unknown extra's name that is repeated in messages: short, and shaped like an extra name
+# (a random secret of this alphabet would hold more than two digits).
+_SHOWN_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_SHOWN_DIGITS = 2
+# A request path of the API, to check that httpx can build a request on the base URL.
+_PROBE_PATH = "/api/extended/v1/courses/"
 
 
 @dataclass(frozen=True)
@@ -107,22 +124,21 @@ class TribooSettings:
             problems.append(problem.args[0])
         if not _given(login):
             problems.append("login (client id) is missing")
-        elif isinstance(login, str) and _TEMPLATE.search(login):
+        elif not isinstance(login, str):
+            problems.append("login (client id) must be text")
+        elif _TEMPLATE.search(login):
             problems.append(_unrendered("login"))
         if not _given(password):
             problems.append("password (client secret) is missing")
+        elif not isinstance(password, str):
+            problems.append("password (client secret) must be text")
         values = _read_extras(dict(extra), problems)
         if problems or not isinstance(login, str) or not isinstance(password, str):
             raise TribooConfigError(_message(problems))
         settings = cls(url, login.strip(), password, **values)
-        # The client secret goes to the token URL: it must stay on the connection's host
-        # (an oauth2_path such as "@other.example/token" would move it elsewhere).
-        if not settings.oauth2_path.startswith("/") or not same_origin(
-            settings.token_url, settings.base_url
-        ):
-            raise TribooConfigError(
-                _message(["oauth2_path must be a path on the connection's host, e.g. /oauth2/"])
-            )
+        unsendable = _unsendable(settings)
+        if unsendable:
+            raise TribooConfigError(_message([unsendable]))
         return settings
 
     @property
@@ -144,6 +160,37 @@ class TribooSettings:
 
 
 _NOT_EXTRAS = ("base_url", "client_id", "client_secret")
+
+
+def _unsendable(settings: TribooSettings) -> str | None:
+    """What keeps httpx from sending the token request and an API request, or None.
+
+    The clients are built as the hook builds them (``httpx.Client`` with the base URL), so
+    a URL httpx refuses is a configuration problem here, not an error at the first request.
+    """
+    path = settings.oauth2_path
+    # The client secret goes to the token URL: it must stay on the connection's host (an
+    # oauth2_path such as "@other.example/token" would move it elsewhere).
+    if not path.startswith("/") or "?" in path or "#" in path:
+        return "oauth2_path must be a path on the connection's host, e.g. /oauth2/access_token"
+    try:
+        token_url = httpx.URL(settings.token_url)
+    except httpx.InvalidURL:
+        return "oauth2_path holds a character a URL path cannot carry (a control character)"
+    if not same_origin(token_url, settings.base_url):
+        return "oauth2_path must be a path on the connection's host, e.g. /oauth2/access_token"
+    try:
+        with httpx.Client(
+            base_url=settings.base_url,
+            timeout=httpx.Timeout(settings.timeout),
+            transport=httpx.MockTransport(lambda request: httpx.Response(204)),
+            trust_env=False,  # no proxy transports: nothing is sent
+        ) as client:
+            client.build_request("POST", token_url)
+            client.build_request("GET", _PROBE_PATH)
+    except httpx.InvalidURL:
+        return "host: httpx cannot build a request on this base URL"
+    return None
 
 
 def base_url(host: str | None, schema: str | None = None, port: int | str | None = None) -> str:
@@ -187,21 +234,22 @@ def base_url(host: str | None, schema: str | None = None, port: int | str | None
         raise TribooConfigError(
             f"host says port {written} but port says {number}: set one, or the same in both"
         )
-    built = httpx.URL(
-        scheme=scheme or DEFAULT_SCHEME,
-        host=name,
-        port=number if number is not None else written,
-        path=url.path.rstrip("/"),
-    )
+    return _build(scheme or DEFAULT_SCHEME, name, number if number is not None else written, url)
+
+
+def _build(scheme: str, host: str, port: int | None, url: httpx.URL) -> str:
+    try:
+        built = httpx.URL(scheme=scheme, host=host, port=port, path=url.path.rstrip("/"))
+    except httpx.InvalidURL:  # "/%00" reads as a path holding a NUL, which no URL can carry
+        raise TribooConfigError(
+            "host: its path holds a character a URL path cannot carry (a control character)"
+        ) from None
     return str(built).rstrip("/")
 
 
 def endpoint(url: str) -> str:
     """``scheme://host:port/base-path`` of a base URL, the port always written (messages)."""
-    parsed = httpx.URL(url)
-    scheme, host, port = origin(parsed)
-    shown = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{shown}:{port}{parsed.path.rstrip('/')}"
+    return shown_url(url).rstrip("/")
 
 
 def _parse(text: str) -> tuple[httpx.URL, int | None]:
@@ -233,9 +281,8 @@ def _scheme(schema: str | None) -> str | None:
         raise TribooConfigError(_unrendered("schema"))
     if text.lower() not in SCHEMES:
         raise TribooConfigError(
-            f"schema must be http or https (the URL scheme, as in Airflow's HTTP connection), "
-            f"not {text[:40]!r}; in a connection URI the path is the schema "
-            "(triboo://id:secret@host:8080/http)"
+            "schema must be http or https (the URL scheme, as in Airflow's HTTP connection); "
+            "in a connection URI the path is the schema (triboo://id:secret@host:8080/http)"
         )
     return text.lower()
 
@@ -265,7 +312,7 @@ def _read_extras(extra: dict[str, Any], problems: list[str]) -> dict[str, Any]:
         bare = str(name).removeprefix("extra__triboo__")
         close = difflib.get_close_matches(bare, [*known, *DEPRECATED_EXTRAS], n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        problems.append(f"unknown extra {str(name)[:60]!r}{hint}; known: {', '.join(known)}")
+        problems.append(f"unknown extra {_shown_name(name)}{hint}; known: {', '.join(known)}")
     form = get_provider_info()["connection-types"][0]["conn-fields"]
     defaults = {f.name: f.default for f in fields(TribooSettings)}
     values: dict[str, Any] = {}
@@ -275,6 +322,9 @@ def _read_extras(extra: dict[str, Any], problems: list[str]) -> dict[str, Any]:
         try:
             value = _coerce(name, extra[name], type(defaults[name]))
             _check_range(name, value, form[name]["schema"])
+        except (OverflowError, ValueError):  # 10**400 as a float, 5000 digits as an int
+            problems.append(f"extra {name} must be {_bounds(form[name]['schema'])}")
+            continue
         except TribooConfigError as problem:
             problems.append(problem.args[0])
             continue
@@ -292,16 +342,19 @@ def _deprecated(extra: dict[str, Any], problems: list[str]) -> None:
             continue
         value = extra.pop(old)
         masked = isinstance(value, str) and value.strip() == MASK
+        current = extra.get(new)
         note = (
             f"connection extra {old} is deprecated, rename it {new} (Airflow hides every extra "
             f"whose name contains 'token', so its UI form saves {MASK} in it)"
         )
-        if masked:
+        if not _given(value):  # absent, null or "": unset, as every extra
+            note += "; it is empty and ignored: remove it"
+        elif masked:
             note += (
                 f"; its stored value is Airflow's mask {MASK}, not a path, and is ignored: "
-                f"{new if new in extra else 'the default'} is used"
+                f"{new if _given(current) else 'the default'} is used"
             )
-        elif new in extra and extra[new] != value:
+        elif _given(current) and _stripped(current) != _stripped(value):
             problems.append(f"{old} (deprecated) and {new} are both set, differently: keep {new}")
         else:
             extra[new] = value
@@ -360,8 +413,29 @@ def _check_range(name: str, value: Any, schema: dict[str, Any]) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return
     if (low is not None and value < low) or (high is not None and value > high):
-        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise TribooConfigError(f"extra {name} must be {bounds}")
+        raise TribooConfigError(f"extra {name} must be {_bounds(schema)}")
+
+
+def _bounds(schema: dict[str, Any]) -> str:
+    """The range of a numeric extra in words, from the form's schema."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    return f"at least {low}" if high is None else f"between {low} and {high}"
+
+
+def _shown_name(name: object) -> str:
+    """An unknown extra's name as messages show it: quoted when it looks like an extra
+    name (see the module's docstring), else not repeated (it may be a pasted value)."""
+    if (
+        isinstance(name, str)
+        and _SHOWN_NAME.fullmatch(name)
+        and sum(c.isdigit() for c in name) <= _SHOWN_DIGITS
+    ):
+        return repr(name)
+    return "with a name not repeated here (it does not look like an extra name: a value?)"
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
 
 
 def _wrong(name: str, what: str, value: Any) -> TribooConfigError:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from triboo_provider.exceptions import (
     TribooConnectionError,
     TribooError,
 )
+from triboo_provider.get_provider_info import get_provider_info
 from triboo_provider.hooks.triboo import TribooHook
 from triboo_provider.http_rules import origin
 from triboo_provider.settings import TribooSettings, base_url, endpoint
@@ -273,13 +275,27 @@ def test_empty_or_null_extras_mean_the_default() -> None:
         ({"timeout": "abc"}, "extra timeout must be a number, not str"),
         ({"timeout": "nan"}, "extra timeout must be a number"),
         ({"timeout": float("inf")}, "extra timeout must be a finite number"),
-        ({"timeout": 0}, "extra timeout must be at least 1"),
+        ({"timeout": 0}, "extra timeout must be between 1 and 3600"),
+        # Review of issue 14: huge numbers overflowed a socket timeout or float().
+        ({"timeout": 1e10}, "extra timeout must be between 1 and 3600"),
+        ({"timeout": 10**400}, "extra timeout must be between 1 and 3600"),
+        ({"timeout": "1e400"}, "extra timeout must be a finite number"),
+        ({"timeout": 3600.5}, "extra timeout must be between 1 and 3600"),
+        ({"retry_max_wait": 1e300}, "extra retry_max_wait must be between 0 and 3600"),
+        ({"retry_after_max": 86400}, "extra retry_after_max must be between 0 and 3600"),
+        ({"rate_window_seconds": 10**400}, "extra rate_window_seconds must be between 0.1 and"),
+        ({"max_retries": "9" * 5000}, "extra max_retries must be between 0 and 20"),
+        ({"max_retries": 21}, "extra max_retries must be between 0 and 20"),
+        ({"max_retries": 1e300}, "extra max_retries must be between 0 and 20"),
+        ({"users_per_minute": 10**400}, "extra users_per_minute must be between 0 and 10000"),
+        ({"bulk_enroll_per_minute": 10001}, "between 0 and 10000"),
+        ({"page_size": {"n": 1}}, "extra page_size must be a whole number, not dict"),
         ({"timeout": True}, "extra timeout must be a number, not bool"),
         ({"page_size": 1.5}, "extra page_size must be a whole number, not float"),
         ({"page_size": "1_000"}, "extra page_size must be a whole number"),
         ({"page_size": 0}, "extra page_size must be between 1 and 1000"),
         ({"page_size": 1001}, "extra page_size must be between 1 and 1000"),
-        ({"users_per_minute": -1}, "extra users_per_minute must be at least 0"),
+        ({"users_per_minute": -1}, "extra users_per_minute must be between 0 and 10000"),
         ({"max_retries": [3]}, "extra max_retries must be a whole number, not list"),
         ({"verify_ssl": "yes"}, "extra verify_ssl must be true or false"),
         ({"verify_ssl": 1}, "extra verify_ssl must be true or false"),
@@ -287,6 +303,9 @@ def test_empty_or_null_extras_mean_the_default() -> None:
         ({"oauth2_path": "oauth2/token"}, "oauth2_path must be a path on the connection's host"),
         ({"oauth2_path": "@evil.example/t"}, "oauth2_path must be a path"),
         ({"oauth2_path": "***"}, "oauth2_path must be a path"),
+        ({"oauth2_path": "/o/token?x=1"}, "oauth2_path must be a path"),  # no query
+        ({"oauth2_path": "/o/token#f"}, "oauth2_path must be a path"),
+        ({"oauth2_path": "/o/\x00"}, "oauth2_path holds a character a URL path cannot carry"),
         ({"reports_per_minute": "***"}, "it holds \\*\\*\\*, the mask Airflow shows"),
         ({"timeout": "{{ var.value.timeout }}"}, "extra timeout holds an unrendered template"),
         ({"reports_per_minut": 5},
@@ -312,17 +331,43 @@ def test_a_misspelt_extra_suggests_the_known_name(name: str, cut: int) -> None:
         read({typo: 1})
 
 
+FORM_FIELDS = get_provider_info()["connection-types"][0]["conn-fields"]
+# Every numeric extra, drawn within the form's range (minimum and maximum).
 numbers = {
-    "timeout": st.floats(1, 1e6),
-    "rate_window_seconds": st.floats(0.1, 1e6),
-    "retry_max_wait": st.floats(0, 1e6),
-    "retry_after_max": st.floats(0, 1e6),
-    "page_size": st.integers(1, 1000),
-    "users_per_minute": st.integers(0, 10**6),
-    "reports_per_minute": st.integers(0, 10**6),
-    "bulk_enroll_per_minute": st.integers(0, 10**6),
-    "max_retries": st.integers(0, 100),
+    name: (st.integers if field["schema"]["type"] == "integer" else st.floats)(
+        field["schema"]["minimum"], field["schema"]["maximum"]
+    )
+    for name, field in FORM_FIELDS.items()
+    if field["schema"]["type"] in ("integer", "number")
 }
+
+
+def test_every_numeric_extra_has_a_range_in_the_form_and_in_readme() -> None:
+    """A maximum for every number: no value reaches a socket timeout or a sleep that
+    overflows (timeout 1e10 did), and README's extras table says it."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert sorted(numbers) == sorted(
+        name for name in TribooSettings.extra_names() if name not in ("oauth2_path", "verify_ssl")
+    )
+    for name in numbers:
+        schema = FORM_FIELDS[name]["schema"]
+        assert schema["minimum"] <= schema["default"] <= schema["maximum"], name
+        rows = [
+            line
+            for line in readme.splitlines()
+            if line.startswith("| `") and f"`{name}`" in line.split("|")[1]
+        ]
+        assert len(rows) == 1, name
+        assert f"to {schema['maximum']}" in rows[0], (name, rows[0])
+
+
+@given(data=st.data(), name=st.sampled_from(sorted(numbers)))
+def test_numbers_just_past_the_range_are_refused(data: st.DataObject, name: str) -> None:
+    schema = FORM_FIELDS[name]["schema"]
+    step = 1 if schema["type"] == "integer" else data.draw(st.floats(1e-6, 1e300))
+    value = data.draw(st.sampled_from([schema["minimum"] - step, schema["maximum"] + step]))
+    with pytest.raises(TribooConfigError, match=f"extra {name} must be between"):
+        read({name: value})
 
 
 @given(data=st.data(), name=st.sampled_from(sorted(numbers)), as_text=st.booleans())
@@ -373,6 +418,43 @@ def test_a_masked_token_path_is_never_used_as_a_path(extra: dict[str, Any], expe
     match = "Airflow's mask \\*\\*\\*, not a path, and is ignored" if masked else "deprecated"
     with pytest.warns(AirflowProviderDeprecationWarning, match=match):
         assert read(extra).oauth2_path == expected
+
+
+@pytest.mark.parametrize("unset", [None, "", "  "])
+@pytest.mark.parametrize("path", ["/x", " /x ", None, ""])
+def test_an_empty_or_null_token_path_is_unset(unset: str | None, path: str | None) -> None:
+    """Review of issue 14: ``{"token_path": null, "oauth2_path": "/x"}`` was refused as "both
+    set, differently"; an absent, null or empty extra is its default (README)."""
+    extra: dict[str, Any] = {"token_path": unset}
+    if path is not None:
+        extra["oauth2_path"] = path
+    with pytest.warns(AirflowProviderDeprecationWarning, match="it is empty and ignored"):
+        made = read(extra)
+    assert made.oauth2_path == ("/x" if path and path.strip() else "/oauth2/access_token")
+
+
+@pytest.mark.parametrize("unset", [None, "", "  "])
+def test_token_path_is_used_when_oauth2_path_is_unset(unset: str | None) -> None:
+    with pytest.warns(AirflowProviderDeprecationWarning, match="token_path is deprecated"):
+        assert read({"token_path": "/old", "oauth2_path": unset}).oauth2_path == "/old"
+
+
+@given(
+    old=st.none() | st.just("") | st.text(" ", max_size=3) | st.just("***") | st.just("/a"),
+    new=st.none() | st.just("") | st.text(" ", max_size=3) | st.just("/a") | st.just("/b"),
+)
+def test_token_path_and_oauth2_path_property(old: str | None, new: str | None) -> None:
+    """Unset values are unset whatever their spelling; only two different paths conflict."""
+    given_old, given_new = bool(old and old.strip()), bool(new and new.strip())
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        if given_old and given_new and old not in ("***", new):
+            with pytest.raises(TribooConfigError, match="both set, differently"):
+                read({"token_path": old, "oauth2_path": new})
+            return
+        made = read({"token_path": old, "oauth2_path": new})
+    expected = new if given_new else old if given_old and old != "***" else "/oauth2/access_token"
+    assert made.oauth2_path == expected
 
 
 def test_token_path_and_oauth2_path_set_differently_are_refused() -> None:
@@ -439,8 +521,12 @@ def test_a_connection_error_names_the_url_tried_never_a_secret(
     with pytest.raises(TribooConnectionError) as caught:
         hook.find_users(usernames=["jane.doe"])
     message = str(caught.value)
-    assert f"could not reach https://127.0.0.1:{port} (ConnectError" in message
-    for private in (CLIENT_SECRET, "jane.doe", "oauth2", "access_token"):
+    # The first request is the token request: its URL is named (review of issue 14).
+    assert message.startswith(
+        f"Triboo getAccessToken: could not reach https://127.0.0.1:{port}/oauth2/access_token "
+        "(ConnectError"
+    )
+    for private in (CLIENT_SECRET, "jane.doe", "username", "users"):
         assert private not in message
 
 
@@ -462,7 +548,10 @@ def test_test_connection_tries_once_and_names_the_url(monkeypatch: pytest.Monkey
     hook.sleep = waits.append
     ok, message = hook.test_connection()
     assert not ok
-    assert message.startswith(f"Triboo listCourses: could not reach http://127.0.0.1:{port} ")
+    assert message.startswith(
+        f"Triboo getAccessToken: could not reach http://127.0.0.1:{port}/oauth2/access_token "
+    )
+    assert message.endswith("check the Base URL (with its path) and the extra oauth2_path)")
     assert waits == []  # no retry: the Test button answers at once
     assert CLIENT_SECRET not in message
 

@@ -50,7 +50,7 @@ from triboo_provider.exceptions import (
     TribooInputError,
     TribooServerError,
 )
-from triboo_provider.http_rules import origin, same_origin
+from triboo_provider.http_rules import origin, same_origin, shown_url
 from triboo_provider.identifiers import list_problems
 from triboo_provider.paging import Envelope, consistent_pages
 from triboo_provider.params import as_texts
@@ -246,17 +246,7 @@ class TribooHook(BaseHook):
         except TokenError as problem:
             raise answers.token_error(problem) from None
         except httpx.TransportError as problem:
-            # The connection's URL is named (scheme, host, port, base path: never a
-            # credential, nor the request's path and query, which can hold a person's data).
-            hint = (
-                "; is it served over plain http? then set the connection's schema to http"
-                if "SSL" in str(problem) and self.settings.base_url.startswith("https:")
-                else ""
-            )
-            raise TribooConnectionError(
-                f"Triboo {operation}: could not reach {self.settings.endpoint} "
-                f"({type(problem).__name__}: {problem}{hint})"
-            ) from problem
+            raise self._unreachable(operation, problem) from problem
         except (ValueError, KeyError, TypeError, AttributeError) as problem:
             received: httpx.Response | None = getattr(self._received, "last", None)
             if received is None:
@@ -271,6 +261,25 @@ class TribooHook(BaseHook):
             # A status the spec does not document for this operation: read the body here.
             raise answers.undocumented(operation, self._received.last)
         raise answers.api_error(operation, status, response.headers, response.parsed)
+
+    def _unreachable(self, operation: str, problem: httpx.TransportError) -> TribooConnectionError:
+        """The error for a request that got no answer, naming the URL tried: the token URL
+        when the token request failed, else the connection's (scheme, host, port, base
+        path: never a credential, nor an API request's path and query, which can hold a
+        person's data)."""
+        settings = self.settings
+        try:
+            request: httpx.Request | None = problem.request
+        except RuntimeError:  # raised outside a client's send: no request attached
+            request = None
+        url, check = settings.endpoint, ""
+        if request is not None and request.url == httpx.URL(settings.token_url):
+            operation, url = "getAccessToken", shown_url(request.url)
+            check = f"; {answers.WRONG_URL_HINT}"
+        if "SSL" in str(problem) and settings.base_url.startswith("https:"):
+            check = "; is it served over plain http? then set the connection's schema to http"
+        why = f"{type(problem).__name__}: {problem}{check}"
+        return TribooConnectionError(f"Triboo {operation}: could not reach {url} ({why})")
 
     # -- pagination --
 
