@@ -1,8 +1,10 @@
 """Completion rates per course, computed whenever a new user progress export lands.
 
 Scheduled on the ``triboo_user_progress`` asset (data-aware scheduling): the triggering
-event carries the Parquet file's path. Writes ``completion.csv`` next to it: per course,
-learners enrolled, completed (``Successful``) and the completion rate.
+event's extra carries the Parquet file's ``path`` (when several events are consumed at
+once, the latest is read). Writes ``completion.csv`` next to it: per course, learners
+enrolled, completed (``Successful``) and the completion rate. A manual run reads the
+file named by the ``progress_path`` param; a run with neither fails without retries.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, Param, dag, task
 
 USER_PROGRESS = Asset(name="triboo_user_progress")
 
@@ -21,7 +23,17 @@ USER_PROGRESS = Asset(name="triboo_user_progress")
     catchup=False,
     tags=["triboo", "example", "reports"],
     default_args={"owner": "data-platform", "retries": 1},
-    params={"progress_path": None},
+    params={
+        "progress_path": Param(
+            None,
+            type=["null", "string"],
+            title="User progress file",
+            description=(
+                "A user progress Parquet file to read (local path or fsspec URL), for a "
+                "manual run. Empty: the file named by the triggering asset event."
+            ),
+        )
+    },
     doc_md=__doc__,
 )
 def example_triboo_completion() -> None:
@@ -34,13 +46,19 @@ def example_triboo_completion() -> None:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
         from airflow.sdk import ObjectStoragePath
+        from airflow.sdk.exceptions import AirflowFailException
         from triboo_provider.writers import atomic_table
 
         path = (params or {}).get("progress_path")
         if not path and triggering_asset_events:
-            path = triggering_asset_events[USER_PROGRESS][-1].extra["path"]
+            events = triggering_asset_events[USER_PROGRESS]
+            path = events[-1].extra.get("path") if events else None
         if not path:
-            raise ValueError("no export to read: trigger from the asset or give progress_path")
+            # No retry can find a file: fail at once.
+            raise AirflowFailException(
+                "no export to read: trigger from the asset (an event whose extra has a path) "
+                "or give progress_path"
+            )
         source = ObjectStoragePath(path)
         table = pq.read_table(
             pa.BufferReader(source.read_bytes()), columns=["course_id", "course_title", "status"]

@@ -1,7 +1,13 @@
 """Offboarding: leavers from an HR extract lose LMS access (deactivated, never deleted).
 
-read_leavers -> deactivate. Unknown and already inactive accounts are reported in the
-task's XCom, not failures, so the DAG can run every day on a cumulative extract.
+read_leavers -> deactivate. A leaver is deactivated once the run's date (its logical
+date, else the day it was triggered) has reached their ``last_day``; a run with nobody
+to deactivate skips both tasks. Unknown and already
+inactive accounts are reported in the task's XCom, not failures, so the DAG can run every
+day on a cumulative extract. ``data/leavers.csv`` shows the three outcomes against the
+demo's sandbox (seed 42): ``tomas.moreau.11`` is deactivated (``user_deactivated``),
+``ivan.park.12`` already is (``user_already_inactive``) and ``former.employee`` has no
+account (``user_not_found``).
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
 from triboo_provider.operators.users import TribooDeactivateUsersOperator
 
 LEAVERS = str(Path(__file__).parent / "data" / "leavers.csv")
@@ -26,18 +32,47 @@ LEAVERS = str(Path(__file__).parent / "data" / "leavers.csv")
         "retries": 2,
         "retry_delay": dt.timedelta(minutes=2),
     },
-    params={"leavers_path": LEAVERS},
+    params={
+        "leavers_path": Param(
+            LEAVERS,
+            type="string",
+            minLength=1,
+            title="Leavers file",
+            description=(
+                "CSV or JSON Lines file with a username column and an optional last_day "
+                "(YYYY-MM-DD): a local path or an fsspec URL."
+            ),
+        )
+    },
     doc_md=__doc__,
 )
 def example_triboo_offboarding() -> None:
     @task
-    def read_leavers(params: dict[str, Any] | None = None) -> list[str]:
-        """Usernames of people whose last day has passed."""
+    def read_leavers(params: dict[str, Any] | None = None, dag_run: Any = None) -> list[str]:
+        """Usernames whose last day is on or before the run's date (the same on a re-run)."""
+        from airflow.sdk.exceptions import AirflowSkipException
+        from triboo_provider.exceptions import TribooInputError
         from triboo_provider.inputs import load_rows
 
-        rows, _ = load_rows((params or {})["leavers_path"])
-        today = dt.date.today().isoformat()
-        return [row["username"] for row in rows if row.get("last_day", today) <= today]
+        rows, labels = load_rows((params or {})["leavers_path"])
+        today = (dag_run.logical_date or dag_run.run_after).date()
+        leavers, problems = [], []
+        for label, row in zip(labels, rows, strict=True):
+            try:
+                last_day = dt.date.fromisoformat(row.get("last_day") or today.isoformat())
+            except (TypeError, ValueError):
+                problems.append(f"{label}: last_day is not a date (YYYY-MM-DD)")
+                continue
+            if not row.get("username"):
+                problems.append(f"{label}: no username")
+            elif last_day <= today:
+                leavers.append(row["username"])
+        if problems:
+            raise TribooInputError(problems)
+        if not leavers:
+            # Nobody to deactivate today: skip (the deactivation too), rather than fail.
+            raise AirflowSkipException("no leaver whose last day has come")
+        return leavers
 
     TribooDeactivateUsersOperator(task_id="deactivate", usernames=read_leavers(), pool="triboo_api")
 

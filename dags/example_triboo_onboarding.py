@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
 from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
 from triboo_provider.operators.users import TribooCreateUsersOperator
 
@@ -34,7 +34,26 @@ DEFAULTS: dict[str, Any] = {
     catchup=False,
     tags=["triboo", "example", "users", "enrollments"],
     default_args=DEFAULTS,
-    params={"hires_path": HIRES, "courses": MANDATORY_COURSES},
+    params={
+        "hires_path": Param(
+            HIRES,
+            type="string",
+            minLength=1,
+            title="New hires file",
+            description=(
+                "CSV or JSON Lines file, one row per person (username, email, names, "
+                "profile fields): a local path or an fsspec URL."
+            ),
+        ),
+        "courses": Param(
+            MANDATORY_COURSES,
+            type="array",
+            items={"type": "string", "minLength": 1},
+            minItems=1,
+            title="Mandatory courses",
+            description="Course keys every new hire is enrolled in.",
+        ),
+    },
     doc_md=__doc__,
 )
 def example_triboo_onboarding() -> None:
@@ -68,7 +87,10 @@ def example_triboo_onboarding() -> None:
     def summary(created: Any, enrolled: Any) -> dict[str, int]:
         """Add up what happened, for the run's log and XCom."""
         totals = {"users_created": created["created"], "users_skipped": created["skipped"]}
-        for batch in enrolled:
+        # ``enrolled`` is a lazy sequence of the mapped tasks' results. Read it in one slice:
+        # iterating it asks for the item after the last, which Airflow 3.3's client logs as
+        # an error ("XCom not found") although nothing is wrong.
+        for batch in enrolled[:]:
             for outcome in ("enrolled", "already_enrolled", "pre_enrolled", "invalid"):
                 totals[outcome] = totals.get(outcome, 0) + batch.get(outcome, 0)
         print(f"onboarding summary: {totals}")
