@@ -8,6 +8,10 @@
     ├── TribooConnectionError      network failure, timeout;       retried by the hook
     │                              names the URL tried
     ├── TribooInputError           bad operator input, no call     no task retry
+    ├── TribooOutputError          an output no retry can write    no task retry
+    │   ├── TribooOutputNotFoundError  (also FileNotFoundError): no such bucket
+    │   └── TribooOutputPermissionError (also PermissionError): no or refused
+    │                              credentials
     ├── TribooPaginationError      the list kept changing while    the task retry reads
     │                              it was read page by page        it again
     └── TribooAPIError             unexpected answer; .status_code .operation .detail
@@ -60,6 +64,23 @@ class TribooInputError(TribooError, AirflowFailException):
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
         when = after or "no API call was made"
         super().__init__(f"{len(problems)} input problem(s), {when}:\n  {shown}{more}")
+
+
+class TribooOutputError(TribooError, AirflowFailException):
+    """An output cannot be written and no retry can fix it: ``s3://`` without the Amazon
+    provider installed, parameters the store refuses as invalid. The task fails at once;
+    raised when the output is opened, before any Triboo request. Transient store errors
+    (an endpoint that cannot be reached, a 5xx) are plain ``OSError`` and are retried.
+    """
+
+
+class TribooOutputNotFoundError(TribooOutputError, FileNotFoundError):
+    """The output's bucket does not exist (still a ``FileNotFoundError``)."""
+
+
+class TribooOutputPermissionError(TribooOutputError, PermissionError):
+    """No credentials, or the store refuses them or the write (still a
+    ``PermissionError``)."""
 
 
 class TribooPaginationError(TribooError):

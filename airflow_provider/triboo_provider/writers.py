@@ -3,7 +3,9 @@
 An output appears only when complete, so a failed task leaves no partial file: on a
 file system, rows go to a hidden temporary name next to the target, renamed into place;
 on S3, to one multipart upload at the target key, completed at the end or aborted
-(:mod:`triboo_provider.s3`). Parquet is written in record batches, CSV and JSON Lines row
+(:mod:`triboo_provider.s3`). A failure never destroys what was at the path before (see
+:func:`atomic_tables` for several tables, and its limits). Paths are read exactly by
+:mod:`triboo_provider.targets`. Parquet is written in record batches, CSV and JSON Lines row
 by row, so memory does not grow with the report.
 """
 
@@ -13,7 +15,10 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
+import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -22,8 +27,12 @@ from typing import Any, BinaryIO, Protocol
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from triboo_provider.exceptions import TribooInputError, TribooOutputError
+from triboo_provider.targets import Target, resolve
+
 FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 BATCH_ROWS = 10_000
+log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.+=-]")
 
 
@@ -55,7 +64,8 @@ def _text(value: Any) -> Any:
 
 @contextmanager
 def atomic_table(path: Any, fmt: str, schema: pa.Schema) -> Iterator[TableWriter]:
-    """Open ``path`` (an ``ObjectStoragePath``) for ``fmt`` rows of ``schema``.
+    """Open ``path`` (a path, URL, ``ObjectStoragePath`` or
+    :class:`~triboo_provider.targets.Target`) for ``fmt`` rows of ``schema``.
 
     The file appears at ``path`` only if the block finishes without an exception.
     """
@@ -65,29 +75,44 @@ def atomic_table(path: Any, fmt: str, schema: pa.Schema) -> Iterator[TableWriter
 
 @contextmanager
 def atomic_tables(*tables: tuple[Any, str, pa.Schema]) -> Iterator[list[TableWriter]]:
-    """Open several ``(path, fmt, schema)`` tables that appear together or not at all.
+    """Open several ``(path, fmt, schema)`` tables that appear together or not at all, and
+    never at the cost of what was there before.
 
     Every output is finished out of sight first (a Parquet writer can still fail then, on
     a value of the wrong type); only when all are complete are they committed, so a failure
     leaves none of them, never one table without the other. Where each output is written
     until then depends on the store (:func:`open_output`): a hidden temporary file renamed
-    into place, or on S3 a multipart upload completed at the final key. Should a commit
-    fail after another one succeeded, the committed output is deleted again.
+    into place, or on S3 a multipart upload completed at the final key. With several
+    tables, each commit keeps the file or object it replaces (a hidden hard link or copy
+    next to it, a hidden S3 copy): should a later commit fail, every committed output gets
+    its previous version back, or is removed if it had none, and the kept versions are
+    deleted once every table is committed. A single table needs none of this: its commit
+    is one rename or one ``CompleteMultipartUpload``, which replaces the previous version
+    whole or not at all.
+
+    Limits: a process killed with SIGKILL between two commits leaves the first table
+    committed and the previous version at its hidden name (``.<name>.<random>.triboo-
+    previous``); a restore that fails (the store unreachable) is logged with that name.
 
     Each writer's ``size`` is the bytes written, once the block is over.
 
-    :raises FileNotFoundError, PermissionError, OSError: the output cannot be opened
-        (checked when the block is entered, before the caller reads anything) or written.
+    :raises TribooInputError: a path names no single output, or a folder (before any read).
+    :raises TribooOutputError: an output that no retry can write (no bucket, credentials
+        missing or refused, no Amazon provider): when the block is entered, before the
+        caller reads anything.
+    :raises OSError: a transient store error (retried by the task).
     """
     for _, fmt, _ in tables:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    keep = len(tables) > 1
     outputs: list[Output] = []
     writers: list[TableWriter] = []
-    committed: list[Output] = []
+    committing: list[Output] = []
     try:
-        for path, fmt, schema in tables:
-            output = open_output(path)
+        targets = [as_target(path) for path, _, _ in tables]
+        for target, (_, fmt, schema) in zip(targets, tables, strict=True):
+            output = open_output(target, keep_previous=keep)
             outputs.append(output)
             writers.append(TableWriter(output.handle, fmt, schema))
         try:
@@ -102,23 +127,24 @@ def atomic_tables(*tables: tuple[Any, str, pa.Schema]) -> Iterator[list[TableWri
             writer.size = output.handle.tell()
             output.handle.close()
         for output in outputs:
+            committing.append(output)  # a failed commit may have replaced it too
             output.commit()
-            committed.append(output)
     except BaseException:
-        _clean_up(writers, outputs, committed)
+        _clean_up(writers, outputs, committing)
         raise
+    for output in outputs:
+        output.forget()
 
 
-def _clean_up(writers: list[TableWriter], outputs: list[Output], committed: list[Output]) -> None:
-    """After a failure: nothing of any output stays, whatever step failed."""
+def _clean_up(writers: list[TableWriter], outputs: list[Output], committing: list[Output]) -> None:
+    """After a failure: nothing of any output stays, and what they replaced is back."""
     for writer in writers:  # first, while the handles are open (Parquet writes a footer)
         writer.abort()
     for output in outputs:
-        if output not in committed:
+        if output not in committing:
             output.discard()
-    for output in committed:
-        with suppress(Exception):
-            output.undo()
+    for output in reversed(committing):
+        output.restore()
 
 
 class Output(Protocol):
@@ -129,47 +155,142 @@ class Output(Protocol):
         """The stream the table is written to."""
 
     def commit(self) -> None:
-        """Make the output appear at its path, complete."""
+        """Make the output appear at its path, complete (keeping what it replaces when
+        opened with ``keep_previous``)."""
 
     def discard(self) -> None:
         """Leave nothing behind (never raises)."""
 
-    def undo(self) -> None:
-        """Remove the committed output again."""
+    def restore(self) -> None:
+        """Undo the commit, also a half-done one: the previous version back, or the output
+        removed if there was none (never raises; logs what it could not restore)."""
+
+    def forget(self) -> None:
+        """Delete the kept previous version (never raises)."""
 
 
-def open_output(path: Any) -> Output:
-    """An :class:`Output` for ``path`` (an ``ObjectStoragePath``).
+def as_target(path: Any, param: str = "path") -> Target:
+    """``path`` as a :class:`~triboo_provider.targets.Target` (resolved when it is not
+    one already)."""
+    return path if isinstance(path, Target) else resolve(path, param)
 
-    On S3 (``s3://``, through the Amazon provider's ``S3Hook``, see
+
+def open_output(path: Any, *, keep_previous: bool = False) -> Output:
+    """An :class:`Output` for ``path`` (anything :func:`as_target` takes).
+
+    On S3 (``s3://``, ``s3a://``, through the Amazon provider's ``S3Hook``, see
     :mod:`triboo_provider.s3`): one multipart upload at the final key, which S3 shows only
-    once completed. Elsewhere (local files, other fsspec stores): a hidden temporary name
-    in the same folder, renamed into place (atomic on a local file system; on other object
-    stores fsspec renames by copying, so a reader could see a partial object there).
+    once completed. Local files: a hidden temporary name in the same folder, renamed into
+    place (atomic), after checking that the path is no folder. Other fsspec stores: the
+    same through fsspec, whose rename copies (a reader could see a partial object there).
+
+    :raises TribooOutputError: ``s3://`` without the Amazon provider installed.
     """
-    if _on_s3(path):
-        from triboo_provider.s3 import S3Output  # noqa: PLC0415 - the Amazon provider is optional
+    target = as_target(path)
+    if target.store == "s3":
+        try:
+            from triboo_provider.s3 import S3Output  # noqa: PLC0415 - the extra is optional
+        except ImportError as problem:
+            raise TribooOutputError(
+                f"{target.param}: {target.url}: s3:// outputs need the Amazon provider: "
+                "pip install 'airflow-provider-triboo[amazon]'"
+            ) from problem
+        return S3Output(target, keep_previous=keep_previous)
+    if target.store == "file":
+        return _LocalFile(target, keep_previous=keep_previous)
+    return _RenamedFile(target, keep_previous=keep_previous)
 
-        return S3Output(path)
-    return _RenamedFile(path)
+
+def _hidden(folder: str, name: str, suffix: str) -> str:
+    return f"{folder}/.{name}.{uuid.uuid4().hex}.{suffix}"
 
 
-def _on_s3(path: Any) -> bool:
-    return str(getattr(path, "protocol", "") or "") in ("s3", "s3a", "s3n")
+class _LocalFile:
+    """A local file: written to a hidden temporary name, ``os.replace``-d into place
+    (atomic). Kept previous version: a hard link (a copy where links are refused)."""
 
-
-class _RenamedFile:
-    def __init__(self, path: Any) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-        self.handle: BinaryIO = self.temporary.open("wb")
-        self._committed = False
+    def __init__(self, target: Target, *, keep_previous: bool) -> None:
+        self.path = target.absolute
+        self.param = target.param
+        if os.path.isdir(self.path):
+            raise TribooInputError([f"{target.param}: {target.location!r} is a folder"])
+        folder, name = os.path.split(self.path)
+        os.makedirs(folder, exist_ok=True)
+        self.keep_previous = keep_previous
+        self.temporary = _hidden(folder, name, "tmp")
+        self._backup = _hidden(folder, name, "triboo-previous")
+        self._kept = False
+        self._replaced = False
+        self.handle: BinaryIO = open(self.temporary, "xb")  # noqa: SIM115 - closed by commit
 
     def commit(self) -> None:
         self.handle.close()
+        if self.keep_previous and os.path.lexists(self.path):
+            try:
+                os.link(self.path, self._backup, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(self.path, self._backup, follow_symlinks=False)
+            self._kept = True
+        self._replaced = True
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        with suppress(OSError, ValueError):
+            self.handle.close()
+        with suppress(OSError):
+            os.unlink(self.temporary)
+
+    def restore(self) -> None:
+        self.discard()
+        if not self._replaced:
+            return
+        try:
+            if self._kept:
+                os.replace(self._backup, self.path)
+                self._kept = False
+            elif os.path.lexists(self.path) and not os.path.isdir(self.path):
+                os.unlink(self.path)
+            self._replaced = False
+        except OSError as problem:
+            log.error(
+                "%s: could not restore the previous file (%s); it is kept at %s",
+                self.path,
+                problem,
+                self._backup if self._kept else "(none: there was no file)",
+            )
+
+    def forget(self) -> None:
+        if self._kept:
+            try:
+                os.unlink(self._backup)
+                self._kept = False
+            except OSError as problem:
+                log.warning("%s: could not delete %s (%s)", self.path, self._backup, problem)
+
+
+class _RenamedFile:
+    """Another fsspec store through ``ObjectStoragePath``: a hidden temporary name renamed
+    into place; the kept previous version is a copy (``fs.cp_file``)."""
+
+    def __init__(self, target: Target, *, keep_previous: bool) -> None:
+        path = target.fsspec
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.url = target.url
+        self.keep_previous = keep_previous
+        self.temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        self.backup = path.parent / f".{path.name}.{uuid.uuid4().hex}.triboo-previous"
+        self.handle: BinaryIO = self.temporary.open("wb")
+        self._kept = False
+        self._replaced = False
+
+    def commit(self) -> None:
+        self.handle.close()
+        if self.keep_previous and self.path.exists():
+            self.path.fs.cp_file(self.path.path, self.backup.path)
+            self._kept = True
+        self._replaced = True
         self.temporary.rename(self.path)
-        self._committed = True
 
     def discard(self) -> None:
         with suppress(OSError, ValueError):
@@ -178,10 +299,32 @@ class _RenamedFile:
             if self.temporary.exists():
                 self.temporary.unlink()
 
-    def undo(self) -> None:
-        if self._committed:
-            self.path.unlink()
-            self._committed = False
+    def restore(self) -> None:
+        self.discard()
+        if not self._replaced:
+            return
+        try:
+            if self._kept:
+                self.path.fs.cp_file(self.backup.path, self.path.path)
+                self.forget()
+            elif self.path.exists():
+                self.path.unlink()
+            self._replaced = False
+        except Exception as problem:
+            log.error(
+                "%s: could not restore the previous object (%s); it is kept at %s",
+                self.url,
+                problem,
+                self.backup if self._kept else "(none: there was no object)",
+            )
+
+    def forget(self) -> None:
+        if self._kept:
+            try:
+                self.backup.unlink()
+                self._kept = False
+            except Exception as problem:
+                log.warning("%s: could not delete %s (%s)", self.url, self.backup, problem)
 
 
 class TableWriter:

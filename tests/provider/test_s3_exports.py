@@ -376,7 +376,7 @@ def test_credentials_s3_refuses_are_a_permission_error(
 
 def test_a_url_naming_no_object_is_refused(s3: S3) -> None:
     bucket_only = ObjectStoragePath(f"s3://aws_test@{s3.bucket}")
-    with pytest.raises(IsADirectoryError, match="names no object"):
+    with pytest.raises(TribooInputError, match="path: names a bucket but no object"):
         atomic_table(bucket_only, "csv", pa.schema([])).__enter__()
     assert s3.uploads() == []
 

@@ -4,7 +4,12 @@ Every export opens its output(s) before its first request and commits them only 
 complete (:func:`triboo_provider.writers.atomic_tables`: a temporary file renamed into
 place, or on ``s3://`` one multipart upload completed or aborted, :mod:`triboo_provider.s3`).
 Besides the Triboo errors, an output that cannot be written raises ``FileNotFoundError``
-(no such S3 bucket), ``PermissionError`` (no or refused credentials) or ``OSError``.
+(no such S3 bucket), ``PermissionError`` (no or refused credentials) or ``OSError``;
+those no retry can fix are ``TribooOutputError`` (an ``AirflowFailException``). Path
+parameters take a ``str``, a ``pathlib.Path`` or an ``ObjectStoragePath`` and are read
+exactly (:mod:`triboo_provider.targets`): one that names no single output is a
+``TribooInputError`` before any call (at DAG import when it is not templated). A failed
+run leaves what was at every path before as it was.
 The OpenLineage facets (:class:`triboo_provider.lineage.ExportLineage`) name the report
 route read and the outputs committed.
 """
@@ -23,7 +28,7 @@ from triboo_provider.lineage import (
     COURSES_ROUTE,
     USER_PROGRESS_ROUTE,
     ExportLineage,
-    file_dataset,
+    configured_input,
 )
 from triboo_provider.operators.base import TribooBaseOperator
 
@@ -40,14 +45,28 @@ _FILTERS: tuple[tuple[Kind, str], ...] = (
 _NAMES = tuple(name for _, name in _FILTERS)
 
 
-def _outlets(kwargs: dict[str, Any], *paths: str | None) -> None:
-    """Declare the output as an Asset unless the DAG did, or the path is templated."""
-    if "outlets" not in kwargs:
-        static = [p for p in paths if p and "{{" not in p]
-        if static:
-            kwargs["outlets"] = [
-                Asset(name=p, uri=p if "://" in p else f"file://{p}") for p in static
-            ]
+def _templated(value: Any) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def _outlets(kwargs: dict[str, Any], **paths: Any) -> None:
+    """Check every path that is not templated (a ``TribooInputError`` at DAG import, naming
+    the parameter) and declare the outputs as Assets unless the DAG did. The asset URI is
+    the stored object's, without a connection id (``s3://bucket/key``, as the Amazon
+    provider spells it), so ``Asset("s3://bucket/key")`` in another DAG matches it."""
+    from triboo_provider.exceptions import TribooInputError
+    from triboo_provider.targets import resolve
+
+    static = [
+        resolve(value, name)
+        for name, value in paths.items()
+        if value is not None and not _templated(value)
+    ]
+    if "outlets" not in kwargs and static:
+        try:
+            kwargs["outlets"] = [Asset(uri=t.asset_uri()) for t in static]
+        except ValueError as problem:  # Airflow's limits on a URI (1500 characters)
+            raise TribooInputError([f"{static[0].param}: no Asset URI ({problem})"]) from None
 
 
 def _announce(context: Any, outlets: Sequence[Any], summary: dict[str, Any]) -> None:
@@ -83,12 +102,6 @@ def _check_format(fmt: str) -> None:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
-def _path(value: Any) -> Any:
-    from airflow.sdk import ObjectStoragePath
-
-    return value if isinstance(value, ObjectStoragePath) else ObjectStoragePath(str(value))
-
-
 class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
     """Export the user progress report: one row per user and enrolled course.
 
@@ -102,9 +115,10 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
 
     :raises TribooInputError: a filter is not a list, or names no id, username or e-mail.
 
-    :param path: target file (local path or fsspec URL), templated.
+    :param path: target file: a local path, an ``s3://`` or fsspec URL (a ``str``,
+        ``pathlib.Path`` or ``ObjectStoragePath``), templated.
     :param format: ``parquet`` (default), ``csv`` or ``jsonl``.
-    :param badges_path: optional second table, one row per badge.
+    :param badges_path: optional second table, one row per badge (same forms).
 
     Columns: see :data:`triboo_provider.tables.USER_PROGRESS` and ``BADGES``.
     Templated fields: ``path``, ``badges_path``, ``user_ids``, ``usernames``, ``emails``.
@@ -116,16 +130,16 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
     def __init__(
         self,
         *,
-        path: str,
+        path: Any,
         format: str = "parquet",
-        badges_path: str | None = None,
+        badges_path: Any = None,
         user_ids: Any = None,
         usernames: Any = None,
         emails: Any = None,
         **kwargs: Any,
     ) -> None:
         _check_format(format)
-        _outlets(kwargs, path, badges_path)
+        _outlets(kwargs, path=path, badges_path=badges_path)
         super().__init__(**kwargs)
         self.path = path
         self.format = format
@@ -186,20 +200,25 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
             if any(match_key(kind, report.get(kind)) in keys for kind, keys in filters.items()):
                 yield report
 
+    def _lineage_configured(self) -> tuple[str, str]:
+        return configured_input(self, USER_PROGRESS_ROUTE)
+
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider import tables
         from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.targets import resolve
         from triboo_provider.writers import atomic_tables
 
+        self._lineage_starts()
         filters = self._filters()
-        outputs = [(_path(self.path), self.format, tables.USER_PROGRESS)]
-        # Compared as the stored object (s3://conn@b/k and s3://b/k are one object).
-        if self.badges_path and file_dataset(_path(self.badges_path)) == file_dataset(
-            outputs[0][0]
-        ):
-            raise TribooInputError(["badges_path: the same file as path; give another"])
-        if self.badges_path:
-            outputs.append((_path(self.badges_path), self.format, tables.BADGES))
+        target = resolve(self.path, "path")
+        outputs = [(target, self.format, tables.USER_PROGRESS)]
+        if self.badges_path is not None and self.badges_path != "":
+            badges_target = resolve(self.badges_path, "badges_path")
+            # Compared as the stored object (s3://conn@b/k and s3://b/k are one object).
+            if badges_target.dataset() == target.dataset():
+                raise TribooInputError(["badges_path: the same file as path; give another"])
+            outputs.append((badges_target, self.format, tables.BADGES))
         users = 0
         # Both tables appear together or not at all; server data the tables cannot take
         # (even when Parquet finds it at close) is a typed server error.
@@ -221,13 +240,13 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
         self._lineage_wrote(
             *((o[0], o[2], w.rows, w.size) for o, w in zip(outputs, writers, strict=True))
         )
-        self.log.info("exported %d rows for %d users to %s", main.rows, users, self.path)
+        self.log.info("exported %d rows for %d users to %s", main.rows, users, target.url)
         summary = {
-            "path": str(self.path),
+            "path": target.given,
             "rows": main.rows,
             "users": users,
             "format": self.format,
-            "badges_path": self.badges_path,
+            "badges_path": outputs[1][0].given if len(outputs) > 1 else None,
             "badge_rows": badges.rows if badges else 0,
         }
         _announce(context, self.outlets, summary)
@@ -241,7 +260,8 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
     data, so they are reduced to a safe file name that cannot leave ``output_dir``.
 
     :param course_id: the course key (templated; map over the catalogue).
-    :param output_dir: target folder (templated, e.g. ``.../date={{ ds }}``).
+    :param output_dir: target folder: a local path, an ``s3://`` or fsspec URL (a ``str``,
+        ``pathlib.Path`` or ``ObjectStoragePath``), templated (e.g. ``.../date={{ ds }}``).
     :param from_date: ``YYYY-MM-DD`` or a date (templated, e.g. ``{{ data_interval_start | ds }}``).
     :param to_date: ``YYYY-MM-DD`` or a date; requires ``from_date``.
 
@@ -255,13 +275,15 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
         self,
         *,
         course_id: str,
-        output_dir: str,
+        output_dir: Any,
         format: str = "parquet",
         from_date: Any = None,
         to_date: Any = None,
         **kwargs: Any,
     ) -> None:
         _check_format(format)
+        if not _templated(output_dir):
+            resolve_folder(output_dir)
         super().__init__(**kwargs)
         self.course_id = course_id
         self.output_dir = output_dir
@@ -275,6 +297,7 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
         from triboo_provider.writers import FORMATS as EXTENSIONS
         from triboo_provider.writers import atomic_table, safe_name
 
+        self._lineage_starts()
         problems: list[str] = []
         start, end = (
             _date(self.from_date, "from_date", problems),
@@ -290,7 +313,8 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
             problems.append(f"course_id: {self.course_id!r} cannot be requested (no '/' or '.')")
         if problems:
             raise TribooInputError(problems)
-        target = _path(self.output_dir) / f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
+        name = f"{safe_name(self.course_id)}{EXTENSIONS[self.format]}"
+        target = resolve_folder(self.output_dir).child(name)
         # The output is opened first: a store that cannot take it (no bucket, no right to
         # write) fails the task before the report is requested.
         with (
@@ -302,13 +326,26 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
             report = self.hook.course_progress(self.course_id, start, end)
             writer.write(tables.course_progress_rows(report, start, end))
         self._lineage_wrote((target, tables.COURSE_PROGRESS, writer.rows, writer.size))
-        self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target)
+        self.log.info("exported %d rows of %s to %s", writer.rows, self.course_id, target.url)
         return {
-            "path": str(target),
+            "path": target.given,
             "rows": writer.rows,
             "course_id": self.course_id,
             "format": self.format,
         }
+
+    def _lineage_configured(self) -> tuple[str, str]:
+        key = self.course_id
+        valid = isinstance(key, str) and key.strip() and "/" not in key and "." not in key
+        route = COURSE_PROGRESS_ROUTE.format(course_id=key) if valid else COURSE_PROGRESS_ROUTE
+        return configured_input(self, route)
+
+
+def resolve_folder(value: Any) -> Any:
+    """``output_dir`` read as a folder :class:`~triboo_provider.targets.Target`."""
+    from triboo_provider.targets import resolve
+
+    return resolve(value, "output_dir", folder=True)
 
 
 def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
@@ -334,25 +371,30 @@ def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
 class TribooExportCoursesOperator(ExportLineage, TribooBaseOperator):
     """Export the course catalogue: one row per course (:data:`triboo_provider.tables.COURSES`).
 
+    :param path: target file: a local path, an ``s3://`` or fsspec URL (a ``str``,
+        ``pathlib.Path`` or ``ObjectStoragePath``), templated.
+
     Templated fields: ``path``. XCom: ``{"path", "rows", "format", "course_ids"}``
     (the keys, for mapping course exports over them).
     """
 
     template_fields: Sequence[str] = ("path",)
 
-    def __init__(self, *, path: str, format: str = "parquet", **kwargs: Any) -> None:
+    def __init__(self, *, path: Any, format: str = "parquet", **kwargs: Any) -> None:
         _check_format(format)
-        _outlets(kwargs, path)
+        _outlets(kwargs, path=path)
         super().__init__(**kwargs)
         self.path = path
         self.format = format
 
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider import tables
+        from triboo_provider.targets import resolve
         from triboo_provider.writers import atomic_table
 
+        self._lineage_starts()
         keys: list[str] = []
-        target = _path(self.path)
+        target = resolve(self.path, "path")
         with (
             _server_rows("listCourses"),
             atomic_table(target, self.format, tables.COURSES) as writer,
@@ -362,12 +404,15 @@ class TribooExportCoursesOperator(ExportLineage, TribooBaseOperator):
                 keys.append(row["course_id"])
                 writer.write([row])
         self._lineage_wrote((target, tables.COURSES, writer.rows, writer.size))
-        self.log.info("exported %d courses to %s", writer.rows, self.path)
+        self.log.info("exported %d courses to %s", writer.rows, target.url)
         summary = {
-            "path": str(self.path),
+            "path": target.given,
             "rows": writer.rows,
             "format": self.format,
             "course_ids": keys,
         }
         _announce(context, self.outlets, summary)
         return summary
+
+    def _lineage_configured(self) -> tuple[str, str]:
+        return configured_input(self, COURSES_ROUTE)
