@@ -328,6 +328,26 @@ class AirflowDeployment:
                 )
             time.sleep(0.5)
 
+    def wait_for_task(
+        self, dag_id: str, run_id: str, task_id: str, *, try_number: int, timeout: float = 120
+    ) -> dict[str, Any]:
+        """A task instance once its try ``try_number`` has finished (a re-run after a clear)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.query(
+                "SELECT state, try_number FROM task_instance WHERE dag_id = ? AND run_id = ?"
+                " AND task_id = ? AND map_index = -1",
+                dag_id,
+                run_id,
+                task_id,
+            )
+            if rows and rows[0]["try_number"] >= try_number and rows[0]["state"] in FINISHED:
+                return rows[0]
+            self._check_alive()
+            if time.monotonic() > deadline:
+                raise DeploymentError(f"{dag_id}.{task_id} try {try_number}: not finished ({rows})")
+            time.sleep(0.5)
+
     def task_states(self, dag_id: str, run_id: str) -> dict[str, int]:
         """How many task instances of the run ended in each state."""
         rows = self.query(
