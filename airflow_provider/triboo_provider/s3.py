@@ -49,9 +49,12 @@ Errors (every message names ``s3://bucket/key``, never the connection or a key i
   temporary token, below), parameters botocore or S3 refuse as invalid; before any call,
   a connection id that does not exist or is not an AWS connection
   (:class:`~triboo_provider.exceptions.TribooInputError`);
-- retried by the task (``OSError``): the endpoint cannot be reached or times out
-  (``ConnectionError``), an expired token (``PermissionError``: the retry gets new
-  credentials), any other refusal (the message names the call and S3's error code).
+- retried by the task (``OSError``): the endpoint cannot be reached, times out or cuts
+  the answer off (``ConnectionError``), an expired token (``PermissionError``: the retry
+  gets new credentials), any other refusal (the message names the call and S3's code).
+
+No credentials is a configuration error here; on a machine whose instance profile is
+briefly unreachable it is not, and the task then fails without its retries.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     BotoCoreError,
     ClientError,
     EndpointConnectionError,
+    HTTPClientError,
     NoCredentialsError,
     ParamValidationError,
 )
@@ -353,7 +357,8 @@ class S3Output(io.RawIOBase):
             ) from problem
         except ParamValidationError as problem:
             raise TribooOutputError(f"{where}: botocore refused the parameters") from problem
-        except (EndpointConnectionError, BotoConnectionError) as problem:
+        except (EndpointConnectionError, BotoConnectionError, HTTPClientError) as problem:
+            # Refused, timed out, cut off: transient, the task's retry may get through.
             raise ConnectionError(
                 f"{where}: could not reach the S3 endpoint {_endpoint(self._client)} "
                 f"({type(problem).__name__})"

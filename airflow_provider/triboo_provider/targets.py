@@ -15,7 +15,9 @@ would not be written exactly where it says:
   must pass botocore's own check (``[A-Za-z0-9._-]{1,255}``); a key is refused when empty,
   longer than 1024 UTF-8 bytes, not UTF-8, holding a control character, an empty segment
   (``//``), a ``.`` or ``..`` segment, or ending in ``/`` (a folder names no object:
-  ``ObjectStoragePath`` would silently drop that slash).
+  ``ObjectStoragePath`` would silently drop that slash); and, since ``ObjectStoragePath``
+  would read them as another path (so its path and the URL would name two objects), a key
+  ending in ``?`` or ``#`` or holding ``?#`` or ``::`` (fsspec's URL chaining).
 - a local path (no scheme, or ``file://`` / ``local://`` with an absolute path): taken as
   written, with no percent-decoding; refused when empty, ending in ``/``, ending in a
   ``.``/``..`` segment, holding a control character, or starting with ``s3:`` and the
@@ -239,6 +241,10 @@ def _check_key(param: str, key: str) -> None:
         raise TribooInputError([f"{param}: names a bucket but no object (s3://bucket/key)"])
     if key.endswith("/"):
         raise TribooInputError([f"{where} ends in '/': names a folder, no object"])
+    if key.endswith(("?", "#")) or "?#" in key:
+        raise TribooInputError(
+            [f"{where} ends in '?' or '#' or holds '?#', which ObjectStoragePath drops"]
+        )
     try:
         size = len(key.encode("utf-8"))
     except UnicodeEncodeError:
@@ -247,6 +253,10 @@ def _check_key(param: str, key: str) -> None:
         raise TribooInputError([f"{where}: longer than {MAX_KEY_BYTES} bytes ({size})"])
     if _CONTROL.search(key):
         raise TribooInputError([f"{where} holds a control character"])
+    if "::" in key:
+        raise TribooInputError(
+            [f"{where} holds '::', fsspec's URL chaining (ObjectStoragePath reads another path)"]
+        )
     segments = key.split("/")
     if "" in segments:
         raise TribooInputError([f"{where} has an empty segment ('//' or a leading '/')"])
