@@ -1,41 +1,48 @@
-"""The main job (``make demo``): the example DAGs, end to end, in real Airflow, against the sandbox.
+"""The main job (``make demo``): the example DAGs, end to end, in a real Airflow deployment.
 
 1. start a seeded sandbox on a free loopback port, with the server's rate limits on a
    scaled clock (a "minute" of 3 s) so pacing is real but quick;
-2. prepare a throwaway Airflow home in ``.demo/airflow`` (SQLite, the embedded default),
-   with the ``triboo_default`` connection, the output Variable and the ``triboo_api`` pool;
-3. run ``airflow dags test`` for onboarding, offboarding, the daily progress export and
-   the completion DAG, in that order;
-4. stop the sandbox (also on failure or Ctrl-C) and print where the reports are.
+2. start Airflow as it runs in production, on a throwaway home in ``.demo/airflow``
+   (SQLite): the API server (Execution API only, on a free loopback port), the DAG
+   processor and the scheduler (LocalExecutor), with the ``triboo_default`` connection,
+   the output Variable and the ``triboo_api`` pool (one slot);
+3. trigger onboarding, offboarding and the progress export as a user does (``airflow dags
+   trigger``, no logical date); the completion DAG is started by the export's asset
+   event, as in production;
+4. stop Airflow and the sandbox (also on failure, Ctrl-C or SIGTERM) and print what
+   happened and where the reports are.
 
-Every run starts from the same seed and a fresh Airflow home; reports are replaced.
+Every run starts from the same seed and a fresh Airflow home; reports are replaced. A
+manual run without a logical date exports the UTC day before today.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
-import os
 import shutil
-import subprocess
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / ".demo"
 AIRFLOW_HOME = DEMO / "airflow"
 WAREHOUSE = DEMO / "warehouse"
-AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 RATE_SCALE = 0.05  # one server "minute" lasts 3 seconds
 SANDBOX_USERS = 2000
+EXPORT = "example_triboo_progress_export"
+COMPLETION = "example_triboo_completion"
+ONBOARDING = "example_triboo_onboarding"
+OFFBOARDING = "example_triboo_offboarding"
 
 
 def airflow_env(base_url: str) -> dict[str, str]:
-    """The environment every Airflow command of the demo runs with."""
+    """What the demo adds to the deployment's environment: the connection and the Variable."""
     connection = {
         "conn_type": "triboo",
         "host": base_url,
@@ -44,47 +51,38 @@ def airflow_env(base_url: str) -> dict[str, str]:
         "extra": {"rate_window_seconds": 60 * RATE_SCALE},
     }
     return {
-        **os.environ,
-        "AIRFLOW_HOME": str(AIRFLOW_HOME),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
         "AIRFLOW_CONN_TRIBOO_DEFAULT": json.dumps(connection),
         "AIRFLOW_VAR_TRIBOO_OUTPUT_BASE": str(WAREHOUSE),
     }
 
 
-def airflow(env: dict[str, str], *args: str, log: Path | None = None) -> None:
-    """Run one Airflow command; its output goes to ``log`` (shown in full on failure)."""
-    started = time.monotonic()
-    print(f"$ airflow {' '.join(args)}", flush=True)
-    result = subprocess.run(  # noqa: S603
-        [AIRFLOW, *args], env=env, capture_output=True, text=True, check=False
+def deployment(base_url: str) -> Any:
+    from tools.airflow_deployment import AirflowDeployment
+
+    # The export gets no schedule in this deployment: unpausing it would also start the
+    # catch-up run for yesterday next to the triggered one (tools/airflow_deployment.py).
+    return AirflowDeployment(
+        AIRFLOW_HOME,
+        ROOT / "dags",
+        airflow_env(base_url),
+        parallelism=3,
+        manual_only=[EXPORT],
+        pools={"triboo_api": 1},
     )
-    if log is not None:
-        log.write_text(result.stdout + result.stderr)
-    if result.returncode != 0 or "state=failed" in result.stdout + result.stderr:
-        sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
-        raise SystemExit(f"airflow {args[0]} {args[1] if len(args) > 1 else ''} failed")
-    print(f"  done in {time.monotonic() - started:.1f}s", flush=True)
 
 
-def run_dag(
-    env: dict[str, str], dag_id: str, day: dt.date, conf: dict[str, Any] | None = None
-) -> None:
-    args = ["dags", "test", dag_id, day.isoformat()]
-    if conf:
-        args += ["--conf", json.dumps(conf)]
-    airflow(env, *args, log=DEMO / "logs" / f"{dag_id}.log")
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(f"stopped by signal {signum}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from triboo_sandbox.server import SandboxServer, make_sandbox
 
-    for folder in (AIRFLOW_HOME, WAREHOUSE, DEMO / "logs"):
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    started = time.monotonic()
+    for folder in (AIRFLOW_HOME, WAREHOUSE):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-    day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     sandbox = make_sandbox(seed=42, users=SANDBOX_USERS, rate_limits=str(RATE_SCALE))
     with SandboxServer(sandbox) as server:
         print(
@@ -92,46 +90,65 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"rate limits on a {60 * RATE_SCALE:.0f}s minute)",
             flush=True,
         )
-        env = airflow_env(server.url)
-        airflow(env, "db", "migrate", log=DEMO / "logs" / "db-migrate.log")
-        airflow(env, "pools", "set", "triboo_api", "1", "Triboo API: one budget per API user")
-        run_dag(env, "example_triboo_onboarding", day)
-        run_dag(env, "example_triboo_offboarding", day)
-        run_dag(env, "example_triboo_progress_export", day)
-        partition = WAREHOUSE / "user_progress" / f"date={day.isoformat()}"
-        run_dag(
-            env,
-            "example_triboo_completion",
-            day,
-            {"progress_path": str(partition / "user_progress.parquet")},
-        )
-        store = sandbox.store
-        hires = [u for u in store.users.values() if u.username in _hire_names()]
-        mandatory = ("course-v1:acme+SEC101+2024_T1", "course-v1:acme+GDPR102+2024_T2")
-        enrolled = sum(store.is_enrolled(u.user_id, key) for u in hires for key in mandatory)
-        inactive = sum(not u.is_active for u in hires)
-    report(day, partition, len(hires), enrolled, inactive)
+        with deployment(server.url) as airflow:
+            print(
+                f"airflow: scheduler, DAG processor and API server up in "
+                f"{time.monotonic() - started:.0f}s (home {AIRFLOW_HOME.relative_to(ROOT)})",
+                flush=True,
+            )
+            export_id, onboarding_id, offboarding_id = airflow.trigger(
+                EXPORT, ONBOARDING, OFFBOARDING
+            )
+            print(f"triggered {EXPORT}, {ONBOARDING}, {OFFBOARDING} (no logical date)", flush=True)
+            runs = {
+                dag_id: airflow.wait_for_run(dag_id, run_id, timeout=300)
+                for dag_id, run_id in (
+                    (ONBOARDING, onboarding_id),
+                    (OFFBOARDING, offboarding_id),
+                    (EXPORT, export_id),
+                )
+            }
+            runs[COMPLETION] = airflow.wait_for_run(COMPLETION, timeout=120)
+            for dag_id, run in runs.items():
+                states = airflow.task_states(dag_id, run["run_id"])
+                print(f"  {dag_id}: {run['state']} ({run['run_type']}; tasks {states})")
+            failed = [dag_id for dag_id, run in runs.items() if run["state"] != "success"]
+            if failed:
+                print(airflow.tail("scheduler"), file=sys.stderr)
+                raise SystemExit(f"failed: {', '.join(failed)}; task logs in {airflow.home}/logs")
+            summary = airflow.xcom(ONBOARDING, onboarding_id, "summary")
+            leavers = airflow.xcom(OFFBOARDING, offboarding_id, "deactivate")
+            (event,) = airflow.consumed_events(COMPLETION, runs[COMPLETION]["run_id"])
+    report(summary, leavers, event, time.monotonic() - started)
     return 0
 
 
-def _hire_names() -> set[str]:
-    with (ROOT / "dags" / "data" / "new_hires.csv").open(encoding="utf-8") as handle:
-        return {row["username"] for row in csv.DictReader(handle)}
-
-
-def report(day: dt.date, partition: Path, hires: int, enrolled: int, inactive: int) -> None:
+def report(
+    summary: dict[str, int], leavers: dict[str, int], event: dict[str, Any], took: float
+) -> None:
     import pyarrow.parquet as pq
 
+    partition = Path(event["extra"]["path"]).parent
+    day = partition.name.removeprefix("date=")
     rows = pq.read_metadata(partition / "user_progress.parquet").num_rows
-    courses = sorted((WAREHOUSE / "course_progress" / f"date={day.isoformat()}").glob("*.parquet"))
+    courses = sorted((WAREHOUSE / "course_progress" / f"date={day}").glob("*.parquet"))
     course_rows = sum(pq.read_metadata(path).num_rows for path in courses)
     print(
-        f"\nonboarding: {hires} new hires present, {enrolled} mandatory enrollments; "
-        f"offboarding: {inactive} of them deactivated"
+        f"\nonboarding: {summary['users_created']} created, {summary['users_skipped']} skipped, "
+        f"{summary['enrolled']} mandatory enrollments ({summary['already_enrolled']} already)"
+    )
+    print(
+        f"offboarding: {leavers.get('user_deactivated', 0)} deactivated, "
+        f"{leavers.get('user_already_inactive', 0)} already inactive, "
+        f"{leavers.get('user_not_found', 0)} unknown"
     )
     where = partition.relative_to(ROOT)
     print(f"user progress: {rows} rows -> {where}/user_progress.parquet (+ CSV, badges)")
     print(f"course progress: {len(courses)} course files, {course_rows} rows for {day}")
+    print(
+        f"completion: started by the asset event of {event['source_dag_id']}."
+        f"{event['source_task_id']} (extra: rows={event['extra']['rows']})"
+    )
     with (partition / "completion.csv").open(encoding="utf-8") as handle:
         completion = list(csv.DictReader(handle))
     print(f"\n{'course':<40} {'enrolled':>8} {'completed':>9}")
@@ -140,8 +157,8 @@ def report(day: dt.date, partition: Path, hires: int, enrolled: int, inactive: i
         print(f"{row['course_title'][:40]:<40} {row['enrolled']:>8} {rate:>9.0%}")
     if len(completion) > 10:
         print(f"... {len(completion) - 10} more courses in {where}/completion.csv")
-    logs = (DEMO / "logs").relative_to(ROOT)
-    print(f"\nreports: {WAREHOUSE.relative_to(ROOT)}/   task logs: {logs}/")
+    logs = (AIRFLOW_HOME / "logs").relative_to(ROOT)
+    print(f"\nreports: {WAREHOUSE.relative_to(ROOT)}/   task logs: {logs}/   took {took:.0f}s")
 
 
 if __name__ == "__main__":

@@ -42,24 +42,31 @@ def port_is_closed(port: int) -> bool:
 def test_sandbox_stops_on_failure_and_interrupt(
     recorded: list[Any], monkeypatch: pytest.MonkeyPatch, failure: BaseException
 ) -> None:
-    calls: list[tuple[str, ...]] = []
+    from tools import airflow_deployment
 
-    def failing_airflow(env: dict[str, str], *args: str, log: Path | None = None) -> None:
-        calls.append(args)
-        assert env["AIRFLOW_CONN_TRIBOO_DEFAULT"]
+    calls: list[str] = []
+
+    def failing_prepare(self: Any) -> None:
+        calls.append("prepare")
+        assert self.env["AIRFLOW_CONN_TRIBOO_DEFAULT"]
         raise failure
 
-    monkeypatch.setattr(demo, "airflow", failing_airflow)
+    monkeypatch.setattr(airflow_deployment.AirflowDeployment, "prepare", failing_prepare)
     with pytest.raises(type(failure)):
         demo.main()
     (server,) = recorded
-    assert calls == [("db", "migrate")]
+    assert calls == ["prepare"]
     assert port_is_closed(server.port)
     assert not any(t.name == "triboo-sandbox" and t.is_alive() for t in threading.enumerate())
 
 
-def test_environment_is_hermetic(recorded: list[Any]) -> None:
-    env = demo.airflow_env("http://127.0.0.1:1")
+def test_environment_is_hermetic(recorded: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW__CORE__EXECUTOR", "CeleryExecutor")
+    env = demo.deployment("http://127.0.0.1:1").env
     assert env["AIRFLOW_HOME"] == str(demo.AIRFLOW_HOME)
     assert env["AIRFLOW__CORE__LOAD_EXAMPLES"] == "False"
     assert env["AIRFLOW__CORE__DAGS_FOLDER"].endswith("/dags")
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+    assert env["AIRFLOW__API__HOST"] == "127.0.0.1"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"].startswith("http://127.0.0.1:")
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith(f"sqlite:///{demo.AIRFLOW_HOME}")
