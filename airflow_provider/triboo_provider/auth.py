@@ -99,18 +99,24 @@ class ClientCredentialsAuth(httpx.Auth):
         with self._lock:
             token = self._token if self._clock() < self._refresh_at else None
         if token is None:
-            token = yield from self._fetch()
+            token = yield from self._fetch(request)
         request.headers["Authorization"] = f"{self.prefix} {token}"
         response = yield request
         if response.status_code == 401 and _error_code(response) in REFRESHABLE:
             # Expired early or revoked: one new token, one more try, never more.
-            token = yield from self._fetch()
+            token = yield from self._fetch(request)
             request.headers["Authorization"] = f"{self.prefix} {token}"
             yield request
 
-    def _fetch(self) -> Generator[httpx.Request, httpx.Response, str]:
+    def _fetch(self, signed: httpx.Request) -> Generator[httpx.Request, httpx.Response, str]:
+        # The client's timeouts are an extension its build_request gives each request; a
+        # request made here has none unless copied (it would wait forever for an answer).
         request = httpx.Request(
-            "POST", self.token_url, data=self._form, headers={"Accept": "application/json"}
+            "POST",
+            self.token_url,
+            data=self._form,
+            headers={"Accept": "application/json"},
+            extensions={k: v for k, v in signed.extensions.items() if k == "timeout"},
         )
         response = yield request
         try:

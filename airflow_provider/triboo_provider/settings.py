@@ -72,6 +72,8 @@ _SHOWN_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _SHOWN_DIGITS = 2
 # A request path of the API, to check that httpx can build a request on the base URL.
 _PROBE_PATH = "/api/extended/v1/courses/"
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = "holds a control character (also when percent-encoded, such as %00 or %0A)"
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,9 @@ def _unsendable(settings: TribooSettings) -> str | None:
     try:
         token_url = httpx.URL(settings.token_url)
     except httpx.InvalidURL:
-        return "oauth2_path holds a character a URL path cannot carry (a control character)"
+        return f"oauth2_path {_CONTROL}"
+    if _CONTROLS.search(token_url.path):  # percent-encoded: "/a/%0a"
+        return f"oauth2_path {_CONTROL}"
     if not same_origin(token_url, settings.base_url):
         return "oauth2_path must be a path on the connection's host, e.g. /oauth2/access_token"
     try:
@@ -241,9 +245,7 @@ def _build(scheme: str, host: str, port: int | None, url: httpx.URL) -> str:
     try:
         built = httpx.URL(scheme=scheme, host=host, port=port, path=url.path.rstrip("/"))
     except httpx.InvalidURL:  # "/%00" reads as a path holding a NUL, which no URL can carry
-        raise TribooConfigError(
-            "host: its path holds a character a URL path cannot carry (a control character)"
-        ) from None
+        raise TribooConfigError(f"host: its path {_CONTROL}") from None
     return str(built).rstrip("/")
 
 

@@ -305,7 +305,7 @@ def test_empty_or_null_extras_mean_the_default() -> None:
         ({"oauth2_path": "***"}, "oauth2_path must be a path"),
         ({"oauth2_path": "/o/token?x=1"}, "oauth2_path must be a path"),  # no query
         ({"oauth2_path": "/o/token#f"}, "oauth2_path must be a path"),
-        ({"oauth2_path": "/o/\x00"}, "oauth2_path holds a character a URL path cannot carry"),
+        ({"oauth2_path": "/o/\x00"}, "oauth2_path holds a control character"),
         ({"reports_per_minute": "***"}, "it holds \\*\\*\\*, the mask Airflow shows"),
         ({"timeout": "{{ var.value.timeout }}"}, "extra timeout holds an unrendered template"),
         ({"reports_per_minut": 5},

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from triboo_provider.exceptions import TribooAPIError, TribooError, TribooRateLimitError
 from triboo_provider.hooks.triboo import TribooHook, TribooSettings
-from triboo_provider.http_rules import origin, retry_after_seconds, same_origin
+from triboo_provider.http_rules import origin, retry_after_seconds, same_origin, shown_url
 from triboo_provider.operators.reports import TribooExportCoursesOperator
 from triboo_sandbox.server import SandboxServer, make_sandbox
 from werkzeug import Response
@@ -310,3 +310,17 @@ def test_a_rate_limit_error_without_retry_after(
         TribooHook().find_users(usernames=["a"])
     assert raised.value.retry_after is None
     assert raised.value.retry_after_header is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://h.example/oauth2/access_token", "https://h.example:443/oauth2/access_token"),
+        ("http://client:pw@H.Example:8080/o/t?secret=1#f", "http://h.example:8080/o/t"),
+        ("http://[::1]/base/o/token/", "http://[::1]:80/base/o/token/"),
+        ("https://h.example/a%20b/%3Fq", "https://h.example:443/a%20b/%3Fq"),
+    ],
+)
+def test_a_url_is_shown_without_credentials_query_or_fragment(url: str, shown: str) -> None:
+    """What messages name of a URL tried: scheme, host, port (always) and path."""
+    assert shown_url(url) == shown
