@@ -11,7 +11,8 @@ the last commit, so the same commit gives the same bytes. It refuses a tree whos
 files differ from that commit (modified or untracked), since its distributions would carry
 a released version number with code no commit has; ``--allow-dirty`` builds one anyway (for
 tests). Then every file is checked: the expected names only, only the packages inside the
-wheels, and the core metadata a user's installer and PyPI read.
+wheels, each with its ``py.typed`` marker (PEP 561), and the core metadata a user's
+installer and PyPI read.
 
 Standard library only, so ``make dist`` needs nothing but uv.
 """
@@ -162,6 +163,12 @@ def wheel_problems(
     ]
     if f"{dist_info}/licenses/LICENSE" not in names:
         problems.append(f"{wheel.name}: no {dist_info}/licenses/LICENSE")
+    # PEP 561: without the marker, a user's type checker ignores the package's annotations.
+    problems += [
+        f"{wheel.name}: no {package}/py.typed"
+        for package in distribution.packages
+        if f"{package}/py.typed" not in names
+    ]
     meta = wheel_metadata(wheel)
     expected = {
         "Name": distribution.name,

@@ -111,6 +111,7 @@ def test_make_dist_builds_what_is_released(dist: Path) -> None:
     ]
     with zipfile.ZipFile(dist / names[0]) as provider:
         tops = {name.split("/")[0] for name in provider.namelist()}
+        assert "triboo_provider/py.typed" in provider.namelist()  # PEP 561, as the client's
     assert tops == {"triboo_provider", f"airflow_provider_triboo-{PROVIDER_VERSION}.dist-info"}
     with zipfile.ZipFile(dist / names[2]) as client:
         tops = {name.split("/")[0] for name in client.namelist()}
@@ -192,6 +193,37 @@ def test_fresh_venv_has_only_registry_packages_and_the_release(venv: Path, dist:
     site = next((venv / "lib").glob("python3*/site-packages"))
     for pth in site.glob("*.pth"):
         assert str(ROOT) not in pth.read_text(), pth.name
+
+
+def test_the_release_check_wants_py_typed(dist: Path, tmp_path: Path) -> None:
+    """build_dist's check refuses a provider wheel without its PEP 561 marker."""
+    (wheel,) = dist.glob("airflow_provider_triboo-*.whl")
+    stripped = tmp_path / wheel.name
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(stripped, "w") as target:
+        for item in source.infolist():
+            if item.filename != "triboo_provider/py.typed":
+                target.writestr(item, source.read(item))
+    assert build_dist.wheel_problems(wheel, build_dist.PROVIDER, PROVIDER_VERSION) == []
+    assert build_dist.wheel_problems(stripped, build_dist.PROVIDER, PROVIDER_VERSION) == [
+        f"{wheel.name}: no triboo_provider/py.typed"
+    ]
+
+
+def test_a_type_checker_sees_the_installed_providers_types(venv: Path, tmp_path: Path) -> None:
+    """A user's mypy, pointed at the fresh venv, reads the provider's annotations (without
+    py.typed it skips the package: "missing library stubs or py.typed marker")."""
+    dag = tmp_path / "user_dag.py"
+    dag.write_text(
+        "from triboo_provider.http_rules import shown_url\n"
+        "url: int = shown_url('https://acme.example/oauth2/access_token')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+         f"--python-executable={venv / 'bin' / 'python'}", str(dag)],
+        capture_output=True, text=True, check=False, cwd=tmp_path, env=_clean_env(), timeout=300,
+    )  # fmt: skip
+    assert "py.typed" not in result.stdout, result.stdout
+    assert 'expression has type "str", variable has type "int"' in result.stdout, result.stdout
 
 
 def test_airflow_lists_the_installed_provider(venv: Path, tmp_path: Path) -> None:
