@@ -25,8 +25,9 @@ overflows; any value, however odd (huge, ``inf``, ``nan``, nested), is a TribooC
 
 **Messages name the field and what is expected, never a value the user typed** (a secret
 may have been pasted in the wrong field, and Airflow's masker only hides the password):
-the exceptions are the host, which says which URL was tried, a port once read as a number
-between 1 and 65535, and a scheme once read as ``http`` or ``https``. An unknown extra's
+the exceptions are the host and ``oauth2_path``, which together say which URL was tried, a
+port once read as a number between 1 and 65535, and a scheme once read as ``http`` or
+``https``. An unknown extra's
 name is repeated only when it is short and looks like an extra name (lowercase ASCII
 letters, underscores and at most two digits, starting with a letter, at most 40 characters:
 ``reports_per_minut``); any other name is not repeated, and a did-you-mean names our own
@@ -356,6 +357,8 @@ def _deprecated(extra: dict[str, Any], problems: list[str]) -> None:
                 f"; its stored value is Airflow's mask {MASK}, not a path, and is ignored: "
                 f"{new if _given(current) else 'the default'} is used"
             )
+        elif not isinstance(value, str):  # named as written, not as its new name
+            problems.append(f"extra {old} (deprecated name of {new}) must be text")
         elif _given(current) and _stripped(current) != _stripped(value):
             problems.append(f"{old} (deprecated) and {new} are both set, differently: keep {new}")
         else:

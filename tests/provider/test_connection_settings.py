@@ -457,6 +457,17 @@ def test_token_path_and_oauth2_path_property(old: str | None, new: str | None) -
     assert made.oauth2_path == expected
 
 
+@pytest.mark.parametrize("value", [["/a"], 5, {"p": "/a"}, True])
+def test_a_token_path_of_another_type_is_named_as_written(value: Any) -> None:
+    with (
+        pytest.warns(AirflowProviderDeprecationWarning),
+        pytest.raises(
+            TribooConfigError, match="extra token_path \\(deprecated name of oauth2_path\\) must be"
+        ),
+    ):
+        read({"token_path": value})
+
+
 def test_token_path_and_oauth2_path_set_differently_are_refused() -> None:
     with (
         pytest.warns(AirflowProviderDeprecationWarning),
