@@ -2,8 +2,12 @@
 
 Scheduled on the ``triboo_user_progress`` asset (data-aware scheduling): the triggering
 event's extra carries the Parquet file's ``path`` (when several events are consumed at
-once, the latest is read). Writes ``completion.csv`` next to it: per course, learners
-enrolled, completed (``Successful``) and the completion rate. A manual run reads the
+once, the latest is read). Writes ``completion.csv``: per course, learners enrolled,
+completed (``Successful``) and the completion rate. For an export at
+``<base>/user_progress/date=D/user_progress.parquet`` it goes to its own folder,
+``<base>/completion/date=D/completion.csv``, so that ``user_progress`` stays a Parquet
+dataset that ``pyarrow.dataset`` (hive partitioning) reads; for another file, beside it as
+``<file name>.completion.csv``. A manual run reads the
 file named by the ``progress_path`` param; a run with neither fails without retries.
 """
 
@@ -15,6 +19,12 @@ from typing import Any
 from airflow.sdk import Asset, Param, dag, task
 
 USER_PROGRESS = Asset(name="triboo_user_progress")
+# A file to read: an absolute local path or an fsspec URL, with no template, no blanks
+# around it and no control character (refused in the trigger form, before the run starts).
+FILE_PATTERN = (
+    r"^(?![\s\S]*[\x00-\x1f\x7f])(?![\s\S]*\{[{%])"
+    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]$"
+)
 
 
 @dag(
@@ -27,6 +37,8 @@ USER_PROGRESS = Asset(name="triboo_user_progress")
         "progress_path": Param(
             None,
             type=["null", "string"],
+            # "" (as null) is "not given"; (?![\s\S]) is the end of the text, newline or not.
+            pattern=r"^(?![\s\S])|" + FILE_PATTERN,
             title="User progress file",
             description=(
                 "A user progress Parquet file to read (local path or fsspec URL), for a "
@@ -79,7 +91,12 @@ def example_triboo_completion() -> None:
                 ("completion_rate", pa.float64()),
             ]
         )
-        target = source.parent / "completion.csv"
+        partition = source.parent
+        if partition.name.startswith("date=") and partition.parent.name == "user_progress":
+            # Never inside the user_progress dataset: its readers take every file for Parquet.
+            target = partition.parent.parent / "completion" / partition.name / "completion.csv"
+        else:
+            target = source.parent / f"{source.stem}.completion.csv"
         with atomic_table(target, "csv", schema) as writer:
             writer.write(
                 {

@@ -19,6 +19,12 @@ from typing import Any
 from airflow.sdk import Param, dag, task
 from triboo_provider.operators.users import TribooDeactivateUsersOperator
 
+# A file to read: an absolute local path or an fsspec URL, with no template, no blanks
+# around it and no control character (refused in the trigger form, before the run starts).
+FILE_PATTERN = (
+    r"^(?![\s\S]*[\x00-\x1f\x7f])(?![\s\S]*\{[{%])"
+    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]$"
+)
 LEAVERS = str(Path(__file__).parent / "data" / "leavers.csv")
 
 
@@ -36,7 +42,7 @@ LEAVERS = str(Path(__file__).parent / "data" / "leavers.csv")
         "leavers_path": Param(
             LEAVERS,
             type="string",
-            minLength=1,
+            pattern=FILE_PATTERN,
             title="Leavers file",
             description=(
                 "CSV or JSON Lines file with a username column and an optional last_day "
@@ -54,7 +60,7 @@ def example_triboo_offboarding() -> None:
         from triboo_provider.exceptions import TribooInputError
         from triboo_provider.inputs import load_rows
 
-        rows, labels = load_rows((params or {})["leavers_path"])
+        rows, labels = load_rows((params or {})["leavers_path"], param="leavers_path")
         today = (dag_run.logical_date or dag_run.run_after).date()
         leavers, problems = [], []
         for label, row in zip(labels, rows, strict=True):

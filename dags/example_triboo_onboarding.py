@@ -1,7 +1,8 @@
 """Onboarding: new hires from an HR extract become LMS accounts, enrolled in the mandatory courses.
 
 validate_hires -> create_users (existing accounts are skipped) -> enroll (one mapped task
-per batch of 100 people, into every mandatory course) -> summary.
+per batch of 100 people, into every mandatory course) -> summary. A hires file with no
+rows (a header only) skips the run's tasks rather than failing it.
 
 Rerunning is safe: existing users are skipped and existing enrollments come back as
 ``already_enrolled``. Every Triboo task runs in the ``triboo_api`` pool: the server's rate
@@ -19,6 +20,14 @@ from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
 from triboo_provider.operators.users import TribooCreateUsersOperator
 
 HIRES = str(Path(__file__).parent / "data" / "new_hires.csv")
+# A file to read: an absolute local path or an fsspec URL, with no template, no blanks
+# around it and no control character (refused in the trigger form, before the run starts).
+FILE_PATTERN = (
+    r"^(?![\s\S]*[\x00-\x1f\x7f])(?![\s\S]*\{[{%])"
+    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]$"
+)
+# A course key: no comma (the API's lists are comma-separated), no blank, no template.
+COURSE_KEY_PATTERN = r"^(?![\s\S]*\{[{%])[^\s,]+(?![\s\S])"
 MANDATORY_COURSES = ["course-v1:acme+SEC101+2024_T1", "course-v1:acme+GDPR102+2024_T2"]
 DEFAULTS: dict[str, Any] = {
     "owner": "people-analytics",
@@ -38,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
         "hires_path": Param(
             HIRES,
             type="string",
-            minLength=1,
+            pattern=FILE_PATTERN,
             title="New hires file",
             description=(
                 "CSV or JSON Lines file, one row per person (username, email, names, "
@@ -48,10 +57,14 @@ DEFAULTS: dict[str, Any] = {
         "courses": Param(
             MANDATORY_COURSES,
             type="array",
-            items={"type": "string", "minLength": 1},
+            items={"type": "string", "pattern": COURSE_KEY_PATTERN},
             minItems=1,
+            uniqueItems=True,
             title="Mandatory courses",
-            description="Course keys every new hire is enrolled in.",
+            description=(
+                "Course keys every new hire is enrolled in (course-v1:org+course+run), "
+                "one per item: no comma, no blank."
+            ),
         ),
     },
     doc_md=__doc__,
@@ -60,12 +73,16 @@ def example_triboo_onboarding() -> None:
     @task(pool="default_pool")
     def validate_hires(params: dict[str, Any] | None = None) -> list[list[str]]:
         """Check every row before anything is sent; return usernames in batches of 100."""
+        from airflow.sdk.exceptions import AirflowSkipException
         from triboo_provider.exceptions import TribooInputError
         from triboo_provider.inputs import load_rows
         from triboo_provider.operators.enrollments import batches
         from triboo_provider.validation import validate_users
 
-        rows, labels = load_rows((params or {})["hires_path"])
+        rows, labels = load_rows((params or {})["hires_path"], param="hires_path")
+        if not rows:
+            # No new hire today (a daily extract may be empty): skip, rather than fail.
+            raise AirflowSkipException("the hires file has no rows: nobody to onboard")
         checked = validate_users(rows, creating=True, labels=labels)
         if checked.problems:
             raise TribooInputError(checked.problems)

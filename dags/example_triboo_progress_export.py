@@ -7,22 +7,39 @@ Every day at 02:00 UTC, for the previous day:
   course (dynamic task mapping), each exporting that course's report for the day.
 
 **Which day a run exports.** The day is ``[from_date, to_date)`` of the course exports and
-the ``date=`` partition of every file (the day's first date):
+the ``date=`` partition of every file, a UTC day:
 
-- a run with a data interval (scheduled, a backfill, or a manual run given a logical
-  date) covers its interval's dates: the run of 30 November 02:00 UTC exports
-  ``date=2026-11-29``, from 2026-11-29 to 2026-11-30;
-- a manual run without a logical date (what Airflow 3's Trigger button and ``airflow dags
-  trigger`` create) has no data interval, and no ``ds``, ``logical_date`` or
-  ``data_interval_*`` in its template context: it covers the UTC day before the day it
-  was triggered on (``dag_run.run_after``). Triggered on 30 November at any hour, it
-  exports 29 November, the same day as that date's scheduled run, and replaces its files.
+- a run with a logical date exports that date's day: the scheduled run of 30 November
+  02:00 UTC (logical date 29 November 02:00, the start of its interval) exports
+  ``date=2026-11-29``, from 2026-11-29 to 2026-11-30, and so does a backfill of that
+  date, ``airflow dags trigger -l 2026-11-29`` (or the REST API given that logical date)
+  and ``airflow dags test ... 2026-11-29``. A manual run's data interval is not used:
+  Airflow infers it from the trigger time (CLI) or the previous 02:00 tick (REST API);
+- a run without a logical date (Airflow 3's Trigger button, ``airflow dags trigger``)
+  exports the UTC day before the day it was triggered on (``dag_run.run_after``), and so
+  does a run whose logical date's day was not over when it was created
+  (``airflow dags test`` without a date takes the current time as its logical date).
+  Triggered on 30 November at any hour, it exports 29 November, the same day as that
+  date's scheduled run, and replaces its files.
+
+**User progress is a snapshot.** The user progress report has no date filter: it is the
+state of every enrollment when it is read. Only a run for the day before its
+``run_after`` (a scheduled run, a run without a logical date) writes ``user_progress``,
+``user_progress_csv`` and ``badges``; a run for an older day (a backfill, a manual run
+given an older logical date) skips those tasks (``snapshot_day`` logs why), since it
+would put today's state into a past day, and still exports the course progress and the
+catalogue. A scheduled run cleared and re-run on a later day keeps its ``run_after``,
+so it does write the newer snapshot into its day.
 
 Files are partitioned by date under an ``ObjectStoragePath``: the ``output_base`` param,
-else the ``triboo_output_base`` Airflow Variable, else ``/tmp/triboo``. Any fsspec URL
-works (``s3://bucket/triboo``). The user progress export updates the
-``triboo_user_progress`` asset, which schedules ``example_triboo_completion``; the asset
-event's extra carries the Parquet file's ``path`` and ``rows``.
+else the ``triboo_output_base`` Airflow Variable, else ``/tmp/triboo`` (``None`` or ``""``,
+an empty Variable too, is "not given"). It must be an absolute local path or an fsspec URL
+(``s3://bucket/triboo``), with no template and no blanks around it; trailing slashes are
+dropped. The param's schema refuses anything else before the run starts; a Variable that
+breaks the rule fails the first export at once, naming the Variable. The user progress
+export updates the ``triboo_user_progress`` asset, which schedules
+``example_triboo_completion``; the asset event's extra carries the Parquet file's ``path``
+and ``rows``.
 """
 
 from __future__ import annotations
@@ -39,13 +56,54 @@ from triboo_provider.operators.reports import (
 )
 
 USER_PROGRESS = Asset(name="triboo_user_progress")
-BASE = "{{ params.output_base or var.value.get('triboo_output_base', '/tmp/triboo') }}"
-# The day a run exports (see the docstring), from ``dag_run``, which every run has:
-# ``ds`` and ``data_interval_start`` are undefined in a run without a logical date.
-FIRST_DAY = (
-    "{{ (dag_run.data_interval_start or dag_run.run_after - macros.timedelta(days=1)) | ds }}"
+# Where the files go: a local folder (an absolute path) or an fsspec URL, one rule for the
+# param (its JSON schema, checked before the run starts) and for the Variable (checked when
+# the first export renders, failing at once). Refused: a template (``{{``, ``{%``), blanks
+# around it, a relative path, a control character, a bare ``/`` or scheme; one or more
+# trailing slashes are dropped (``s3://lake/triboo/`` is ``s3://lake/triboo``). ``""``
+# (and ``None``) is "not given": the next source is used.
+OUTPUT_BASE_PATTERN = (
+    r"^(?![\s\S]*[\x00-\x1f\x7f])(?:(?![\s\S]*\{[{%])"
+    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]/*)?$"
 )
-END_DAY = "{{ (dag_run.data_interval_end or dag_run.run_after) | ds }}"
+DEFAULT_OUTPUT_BASE = "/tmp/triboo"  # noqa: S108 (the documented default)
+
+
+def output_base(param: str | None, variable: str | None) -> str:
+    """The output base a run writes under: the param, else the ``triboo_output_base``
+    Variable, else ``/tmp/triboo``; ``None`` or ``""`` (an empty Variable too) is "not
+    given". A value the rule refuses fails the task at once, naming where it came from."""
+    import re
+
+    from airflow.sdk.exceptions import AirflowFailException
+
+    for name, value in (
+        ("the output_base param", param),
+        ("the triboo_output_base Variable", variable),
+    ):
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or not re.fullmatch(OUTPUT_BASE_PATTERN, value):
+            raise AirflowFailException(
+                f"{name} is not an absolute path or URL without a template or blanks "
+                f"around it (pattern {OUTPUT_BASE_PATTERN})"
+            )
+        return value.rstrip("/")
+    return DEFAULT_OUTPUT_BASE
+
+
+BASE = "{{ triboo_output_base(params.output_base, var.value.get('triboo_output_base', None)) }}"
+# The day a run exports (see the docstring), from ``dag_run``, which every run has (``ds``
+# and ``data_interval_start`` are undefined in a run without a logical date): the date of
+# its logical date, or the day before its run_after when it has none or when that day was
+# not over when the run was created. A manual run's data interval is never used: Airflow
+# infers it from the trigger time (the CLI) or the previous tick (the REST API).
+DAY = (
+    "([dag_run.logical_date or dag_run.run_after,"
+    " dag_run.run_after - macros.timedelta(days=1)] | min | ds)"
+)
+FIRST_DAY = "{{ " + DAY + " }}"
+END_DAY = "{{ macros.ds_add(" + DAY + ", 1) }}"
 PARTITION = f"date={FIRST_DAY}"
 
 
@@ -67,23 +125,44 @@ PARTITION = f"date={FIRST_DAY}"
         "output_base": Param(
             None,
             type=["null", "string"],
+            pattern=OUTPUT_BASE_PATTERN,
             title="Output base",
             description=(
-                "Where the files go: a local folder or an fsspec URL such as "
-                "s3://bucket/triboo. Empty: the triboo_output_base Variable, else /tmp/triboo."
+                "Where the files go: an absolute local folder or an fsspec URL such as "
+                "s3://bucket/triboo (no template, no blanks around it; a trailing / is "
+                "dropped). Empty: the triboo_output_base Variable, else /tmp/triboo."
             ),
         )
     },
+    # Checks the output base (the Variable's too) when a task renders its paths.
+    user_defined_macros={"triboo_output_base": output_base},
     doc_md=__doc__,
 )
 def example_triboo_progress_export() -> None:
-    TribooExportUserProgressOperator(
+    @task(pool="default_pool")
+    def snapshot_day(day: str, dag_run: Any = None) -> str:
+        """Skip the user progress exports (not the course ones) in a run for a past day."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        # The user progress report has no date filter: it is the state when it is read, so
+        # it can stand for the day before only. A backfill, or a manual run given an older
+        # logical date, would put today's state into a past day's partition.
+        today = (dag_run.run_after - dt.timedelta(days=1)).date().isoformat()
+        if day != today:
+            raise AirflowSkipException(
+                f"user progress is a snapshot of now: not written to date={day} "
+                f"(only a run for {today}, the day before its run_after, writes it)"
+            )
+        return day
+
+    snapshot = snapshot_day(FIRST_DAY)
+    snapshot >> TribooExportUserProgressOperator(
         task_id="user_progress_parquet",
         path=f"{BASE}/user_progress/{PARTITION}/user_progress.parquet",
         badges_path=f"{BASE}/badges/{PARTITION}/badges.parquet",
         outlets=[USER_PROGRESS],
     )
-    TribooExportUserProgressOperator(
+    snapshot >> TribooExportUserProgressOperator(
         task_id="user_progress_csv",
         format="csv",
         path=f"{BASE}/user_progress_csv/{PARTITION}/user_progress.csv",

@@ -149,14 +149,15 @@ def report(
         f"completion: started by the asset event of {event['source_dag_id']}."
         f"{event['source_task_id']} (extra: rows={event['extra']['rows']})"
     )
-    with (partition / "completion.csv").open(encoding="utf-8") as handle:
+    completion_csv = WAREHOUSE / "completion" / f"date={day}" / "completion.csv"
+    with completion_csv.open(encoding="utf-8") as handle:
         completion = list(csv.DictReader(handle))
     print(f"\n{'course':<40} {'enrolled':>8} {'completed':>9}")
     for row in completion[:10]:
         rate = float(row["completion_rate"])
         print(f"{row['course_title'][:40]:<40} {row['enrolled']:>8} {rate:>9.0%}")
     if len(completion) > 10:
-        print(f"... {len(completion) - 10} more courses in {where}/completion.csv")
+        print(f"... {len(completion) - 10} more courses in {completion_csv.relative_to(ROOT)}")
     logs = (AIRFLOW_HOME / "logs").relative_to(ROOT)
     print(f"\nreports: {WAREHOUSE.relative_to(ROOT)}/   task logs: {logs}/   took {took:.0f}s")
 

@@ -18,8 +18,14 @@ from triboo_provider.exceptions import TribooInputError
 Rows = tuple[list[dict[str, Any]], list[str]]
 
 
-def load_rows(source: Sequence[Mapping[str, Any]] | str | Any) -> Rows:
-    """Rows and a label per row (``row N`` for lists, ``line N`` for files)."""
+def load_rows(
+    source: Sequence[Mapping[str, Any]] | str | Any, *, param: str = "users_path"
+) -> Rows:
+    """Rows and a label per row (``row N`` for lists, ``line N`` for files).
+
+    ``param`` is the caller's name for ``source`` (``leavers_path`` in a DAG's task), which
+    a file that is not given or cannot be read is reported under.
+    """
     if isinstance(source, list | tuple):
         bad = [
             f"row {i}: {type(row).__name__} is not an object"
@@ -32,13 +38,13 @@ def load_rows(source: Sequence[Mapping[str, Any]] | str | Any) -> Rows:
     from airflow.sdk import ObjectStoragePath
 
     if not str(source).strip():
-        raise TribooInputError(["users_path: empty (a file path or URL is needed)"])
+        raise TribooInputError([f"{param}: empty (a file path or URL is needed)"])
     path = source if isinstance(source, ObjectStoragePath) else ObjectStoragePath(str(source))
     try:
         raw = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as problem:
         raise TribooInputError(
-            [f"users_path: {path} cannot be read ({problem.strerror or problem})"]
+            [f"{param}: {path} cannot be read ({problem.strerror or problem})"]
         ) from problem
     try:
         text = raw.decode("utf-8-sig")

@@ -64,7 +64,8 @@ def test_triggered_runs_and_the_asset_triggered_completion(deployment: Any) -> N
     assert export["state"] == "success", deployment.task_states(EXPORT, export_id)
     assert export["logical_date"] is None
     assert export["data_interval_start"] is None
-    assert deployment.task_states(EXPORT, export_id) == {"success": 3 + 1 + 36}
+    # snapshot_day, the three exports, course_keys and 36 course exports.
+    assert deployment.task_states(EXPORT, export_id) == {"success": 1 + 3 + 1 + 36}
     # A run without a logical date exports the UTC day before it was triggered.
     run_after = dt.datetime.fromisoformat(export["run_after"])
     day = (run_after.date() - dt.timedelta(days=1)).isoformat()
@@ -92,7 +93,7 @@ def test_triggered_runs_and_the_asset_triggered_completion(deployment: Any) -> N
         "user_progress_parquet",
     )
     assert event["extra"] == {"path": str(parquet), "rows": rows}
-    completion_csv = parquet.parent / "completion.csv"
+    completion_csv = warehouse / "completion" / f"date={day}" / "completion.csv"
     assert completion_csv.is_file()
     assert len(completion_csv.read_text().splitlines()) == 1 + 36
 

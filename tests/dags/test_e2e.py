@@ -13,18 +13,20 @@ import datetime as dt
 import json
 from typing import Any
 
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
 from tests.dags.conftest import DAGS
 from tests.sandbox_data import expected_progress, exported_progress
 
-# A run with a logical date: the export's data interval is [24 Nov 02:00, 25 Nov 02:00).
-DAY = dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC)
+# A run with a logical date, as the scheduler makes it: the export's data interval is
+# [24 Nov 02:00, 25 Nov 02:00), its logical date the interval's start, run after its end.
+DAY = dt.datetime(2026, 11, 24, 2, tzinfo=dt.UTC)
 # A run without one, triggered on 27 November at noon: the export covers 26 November.
 TRIGGERED = dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC)
 RUNS: dict[str, dict[str, Any]] = {
-    "logical_date": {"logical_date": DAY},
+    "logical_date": {"logical_date": DAY, "run_after": DAY + dt.timedelta(days=1)},
     "no_logical_date": {"logical_date": None, "run_after": TRIGGERED},
 }
 # The day each run exports: its first date (the partition) and the day after.
@@ -189,7 +191,11 @@ def test_progress_export_and_completion(dagbag: Any, live: Any, when: str) -> No
         progress_path=str(partition / "user_progress.parquet"),
     )
     assert completion_run.state == "success"
-    with (partition / "completion.csv").open() as handle:
+    # completion.csv has its own folder: user_progress stays a Parquet dataset (issue 14).
+    assert sorted(p.name for p in partition.iterdir()) == ["user_progress.parquet"]
+    dataset = ds.dataset(live.warehouse / "user_progress", format="parquet", partitioning="hive")
+    assert dataset.to_table().num_rows == len(table)
+    with (live.warehouse / "completion" / f"date={first_day}" / "completion.csv").open() as handle:
         rates = {row["course_id"]: row for row in csv.DictReader(handle)}
     for course_id in acme_courses:
         rows = [r for r in table if r["course_id"] == course_id]
@@ -229,13 +235,18 @@ def test_params_refuse_bad_conf_before_the_run(dagbag: Any, dag_id: str, conf: A
         params.update(conf)
 
 
-def test_completion_without_a_file_fails_at_once(live: Any) -> None:
+def fresh(dag_id: str) -> Any:
+    """A DagBag with the DAG parsed afresh: in one process, dag.test() leaves the last run's
+    conf in the DAG object's params (each real task runs in a fresh process)."""
     from airflow.dag_processing.dagbag import DagBag
 
-    # A DAG parsed afresh: in one process, dag.test() leaves the last run's conf in the
-    # DAG object's params (each real task runs in a fresh process).
-    fresh = DagBag(dag_folder=str(DAGS / "example_triboo_completion.py"))
-    dag_run = run(fresh, "example_triboo_completion", "no_logical_date")
+    return DagBag(dag_folder=str(DAGS / f"{dag_id}.py"))
+
+
+def test_completion_without_a_file_fails_at_once(live: Any) -> None:
+    dag_run = run(
+        fresh("example_triboo_completion"), "example_triboo_completion", "no_logical_date"
+    )
     assert dag_run.state == "failed"
     (ti,) = dag_run.get_task_instances()
     assert (ti.state, ti.try_number) == ("failed", 1)
@@ -265,3 +276,66 @@ def test_offboarding_bad_leavers_file_fails_at_once(dagbag: Any, live: Any, tmp_
     ti = dag_run.get_task_instance("read_leavers")
     assert (ti.state, ti.try_number) == ("failed", 1)
     assert live.sandbox.store.find("acme", username="yusuf.muller.4").is_active
+
+
+def test_a_run_for_a_past_day_exports_courses_but_no_snapshot(dagbag: Any, live: Any) -> None:
+    # `airflow dags test ... 2026-11-20` (or a backfill, or a trigger given that date), run
+    # on 27 November: the course reports are filtered by date, the user progress is not.
+    dag = fresh("example_triboo_progress_export").dags["example_triboo_progress_export"]
+    past = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    dag_run = dag.test(logical_date=past, run_after=TRIGGERED)
+    assert dag_run.state == "success"
+    states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
+    assert {
+        k: states[k] for k in ("snapshot_day", "user_progress_parquet", "user_progress_csv")
+    } == {
+        "snapshot_day": "skipped",
+        "user_progress_parquet": "skipped",
+        "user_progress_csv": "skipped",
+    }
+    assert states["courses"] == states["course_progress"] == "success"
+    rendered = check_rendered(dag, dag_run)
+    assert {
+        (f["from_date"], f["to_date"]) for k, f in rendered.items() if k[0] == "course_progress"
+    } == {("2026-11-20", "2026-11-21")}
+    assert not (live.warehouse / "user_progress").exists()
+    assert not (live.warehouse / "badges").exists()
+    assert (live.warehouse / "courses" / "date=2026-11-20" / "courses.parquet").is_file()
+
+
+def test_a_bad_output_base_variable_fails_every_export_at_once(
+    dagbag: Any,
+    live: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # A relative Variable would have written under the worker's current folder.
+    monkeypatch.setenv("AIRFLOW_VAR_TRIBOO_OUTPUT_BASE", "{{ ds }}")
+    monkeypatch.chdir(tmp_path)
+    dag_run = run(
+        fresh("example_triboo_progress_export"), "example_triboo_progress_export", "no_logical_date"
+    )
+    assert dag_run.state == "failed"
+    tis = {ti.task_id: ti for ti in dag_run.get_task_instances()}
+    for task_id in ("user_progress_parquet", "user_progress_csv", "courses"):
+        assert (tis[task_id].state, tis[task_id].try_number) == ("failed", 1)
+    assert list(tmp_path.iterdir()) == []
+    out, err = capfd.readouterr()
+    assert "the triboo_output_base Variable is not an absolute path or URL" in out + err
+
+
+def test_onboarding_with_no_new_hire_skips(dagbag: Any, live: Any, tmp_path: Any) -> None:
+    hires = tmp_path / "new_hires.csv"
+    hires.write_text("username,email,first_name,last_name\n")
+    users = len(live.sandbox.store.users)
+    dag_run = run(dagbag, "example_triboo_onboarding", "no_logical_date", hires_path=str(hires))
+    assert dag_run.state == "success"
+    # The mapped enroll is expanded over no batch: skipped with its upstream, as the rest.
+    assert {(ti.task_id, ti.state) for ti in dag_run.get_task_instances()} == {
+        ("validate_hires", "skipped"),
+        ("create_users", "skipped"),
+        ("enroll", "skipped"),
+        ("summary", "skipped"),
+    }
+    assert len(live.sandbox.store.users) == users
