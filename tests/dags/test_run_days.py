@@ -17,6 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.dags.conftest import DAGS
+
 EXPORT = "example_triboo_progress_export"
 UTC = dt.UTC
 
@@ -163,11 +165,9 @@ def test_a_timezone_dag_gets_its_local_day(dagbag: Any) -> None:
         schedule=timetable,
         start_date=pendulum.datetime(2026, 11, 1, tz="Europe/Paris"),
     )
-    local_day = (
-        "{{ ([dag_run.logical_date or dag_run.run_after,"
-        " dag_run.run_after - macros.timedelta(days=1)] | min)"
-        ".astimezone(dag.timezone) | ds }}"
-    )
+    namespace = {"BASE": "/base"}
+    readme_templates(namespace)
+    local_day = namespace["LOCAL_DAY"]  # README's idiom for a DAG on another timezone
     # The run at 1 Dec 00:00 Paris (30 Nov 23:00 UTC) covers 30 November, Paris time.
     interval = timetable.infer_manual_data_interval(run_after=pendulum.instance(at(30, 23)))
     assert (interval.start, interval.end) == (at(29, 23), at(30, 23))
@@ -433,3 +433,70 @@ def test_a_file_that_cannot_be_read_names_the_dags_param(
         task.python_callable(**{k: v for k, v in kwargs.items() if k in wanted})
     assert f"\n  {param}: " in str(raised.value)
     assert "users_path" not in str(raised.value)
+
+
+# --- every template of README's code blocks renders, with the one day idiom ---
+
+
+def readme_templates(namespace: dict[str, str]) -> list[str]:
+    """Every template README's Python code blocks give an argument or a name: each
+    assignment's and keyword argument's value that evaluates to a string with ``{{``,
+    with the names README defines (DAY, FIRST_DAY, END_DAY) and ``BASE``."""
+    import ast
+
+    readme = (DAGS.parent / "README.md").read_text()
+    found = []
+    for block in re.findall(r"^```python\n(.*?)^```", readme, flags=re.S | re.M):
+        for node in ast.walk(ast.parse(block)):
+            if isinstance(node, ast.Assign | ast.keyword):
+                try:
+                    value = eval(
+                        compile(ast.Expression(node.value), "README.md", "eval"),
+                        {"__builtins__": {}},
+                        namespace,
+                    )
+                except (NameError, TypeError, AttributeError):
+                    continue
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    namespace[node.targets[0].id] = value
+                if isinstance(value, str) and "{{" in value:
+                    found.append(value)
+    return found
+
+
+RUNS = {
+    "scheduled 30 Nov 02:00": dag_run(
+        at(29, 2), at(30, 2), SimpleNamespace(start=at(29, 2), end=at(30, 2))
+    ),
+    "no logical date, 30 Nov 02:00": dag_run(None, at(30, 2), None),
+    "no logical date, 30 Nov 01:00": dag_run(None, at(30, 1), None),
+    "dags test, 30 Nov 01:00": dag_run(at(30, 1), at(30, 1), None),
+}
+
+
+def test_readme_has_the_dags_day_idiom(dagbag: Any) -> None:
+    module = export_module(dagbag)
+    namespace = {"BASE": "/base"}
+    readme_templates(namespace)
+    assert {k: namespace[k] for k in ("DAY", "FIRST_DAY", "END_DAY")} == {
+        "DAY": module.DAY,
+        "FIRST_DAY": module.FIRST_DAY,
+        "END_DAY": module.END_DAY,
+    }
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_every_readme_template_renders_the_runs_day(dagbag: Any, name: str) -> None:
+    dag = dagbag.dags[EXPORT]
+    templates = readme_templates({"BASE": "/base"})
+    assert len(templates) >= 8
+    for template in templates:
+        if "dag.timezone" in template:
+            continue  # a timezone DAG's idiom: test_a_timezone_dag_gets_its_local_day
+        text = render(dag, template, RUNS[name], run_id="manual__x")
+        # Every day in a rendered template is the run's day, or the next for END_DAY.
+        days = set(re.findall(r"\d{4}-\d{2}-\d{2}", text))
+        day = "2026-11-30" if template == export_module(dagbag).END_DAY else "2026-11-29"
+        assert days <= {day}, (template, text)
+        if "| ds" in template:
+            assert days == {day}, (template, text)

@@ -262,14 +262,16 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
     :param course_id: the course key (templated; map over the catalogue).
     :param output_dir: target folder: a local path, an ``s3://`` or fsspec URL (a ``str``,
         ``pathlib.Path`` or ``ObjectStoragePath``), templated (e.g.
-        ``.../date={{ (dag_run.logical_date or dag_run.run_after) | ds }}``: ``ds``,
-        ``logical_date`` and ``data_interval_*`` are undefined in a run without a logical
-        date, ``dag_run`` is in every run's context).
+        ``.../date=<the day>``, the day as below: ``ds``, ``logical_date`` and
+        ``data_interval_*`` are undefined in a run without a logical date, ``dag_run`` is
+        in every run's context).
     :param from_date: ``YYYY-MM-DD`` or a date, templated; for a daily window that works
-        with and without a logical date (``example_triboo_progress_export``):
-        ``{{ (dag_run.data_interval_start or dag_run.run_after - macros.timedelta(1)) | ds }}``.
+        with and without a logical date (``example_triboo_progress_export``, README "Runs
+        with and without a logical date"): ``{{ [dag_run.logical_date or
+        dag_run.run_after, dag_run.run_after - macros.timedelta(days=1)] | min | ds }}``
+        (a manual run's data interval is inferred, not the date it was given).
     :param to_date: ``YYYY-MM-DD`` or a date, templated; requires ``from_date``
-        (``{{ (dag_run.data_interval_end or dag_run.run_after) | ds }}``).
+        (the same expression inside ``{{ macros.ds_add(..., 1) }}``).
 
     Columns: :data:`triboo_provider.tables.COURSE_PROGRESS`.
     XCom: ``{"path", "rows", "course_id", "format"}``.
