@@ -33,8 +33,12 @@ install: $(VENV)/.synced node_modules/.installed ## Install everything from the 
 demo: install ## The main job: start the sandbox and run the example flows end to end
 	$(PY) -m tools.demo
 
+# pytest-xdist: one worker per core (2 on CI), each test module kept on one worker so its
+# module-scoped servers and fixtures are shared as before.
+PYTEST_WORKERS ?= 2
+
 test: install chromium check-generated lint typecheck audit ## The whole suite: drift, lint, types, audit, tests
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 dist: $(UV) ## Build triboo-client and airflow-provider-triboo (sdists, wheels) into dist/
 	$(PYTHON) tools/build_dist.py --uv $(UV) --out-dir dist $(if $(ALLOW_DIRTY),--allow-dirty)
