@@ -89,13 +89,16 @@ try {
   await result.waitFor();
   await result.click();
   await page.waitForURL((url) => url.hash === `#${search.section}`);
+  await page.locator(`[data-section-id="${search.section}"]`).first().waitFor({ state: "visible" });
   step(`search result followed: ${search.section}`);
 
   const missing = expected.summaries.filter((summary) => !text.includes(summary));
-  await page.screenshot({ path: screenshot, fullPage: false });
   const wait = Math.max(QUIET_MS - (Date.now() - last), MIN_WATCH_MS - (Date.now() - loaded));
   if (wait > 0) await page.waitForTimeout(wait);
   const watched_ms = Date.now() - loaded;
+  // Taken once the page is quiet: right after the jump, Redoc may not have painted the
+  // section yet (a blank shot was seen on a loaded machine).
+  await page.screenshot({ path: screenshot, fullPage: false });
   console.log(JSON.stringify({ missing, external, steps, watched_ms }));
 } finally {
   await browser.close();
