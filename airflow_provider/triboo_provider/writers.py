@@ -205,7 +205,59 @@ def _hidden(folder: str, name: str, suffix: str) -> str:
     return f"{folder}/.{name}.{uuid.uuid4().hex}.{suffix}"
 
 
-class _LocalFile:
+class _ReplacedOutput:
+    """What a file-like output does after its commit: put back the version it replaced
+    (kept when ``keep_previous``), or remove its own; subclasses say how for their store."""
+
+    shown: str  # the output as messages name it
+    backup_shown: str  # the kept previous version, as messages name it
+    _kept = False  # a previous version was kept at the backup name
+    _replaced = False  # the commit may have put the new version in place
+
+    def discard(self) -> None:
+        raise NotImplementedError
+
+    def _put_back(self) -> None:
+        """The kept previous version back in place (moved or copied from the backup)."""
+        raise NotImplementedError
+
+    def _remove(self) -> None:
+        """The new version removed, when there was no previous one."""
+        raise NotImplementedError
+
+    def _drop_backup(self) -> None:
+        """Delete the backup; one already moved back is no error."""
+        raise NotImplementedError
+
+    def restore(self) -> None:
+        self.discard()
+        if not self._replaced:
+            return
+        try:
+            if self._kept:
+                self._put_back()
+                self.forget()
+            else:
+                self._remove()
+            self._replaced = False
+        except Exception as problem:
+            log.error(
+                "%s: could not restore the previous version (%s); it is kept at %s",
+                self.shown,
+                problem,
+                self.backup_shown if self._kept else "(none: there was none)",
+            )
+
+    def forget(self) -> None:
+        if self._kept:
+            try:
+                self._drop_backup()
+                self._kept = False
+            except Exception as problem:
+                log.warning("%s: could not delete %s (%s)", self.shown, self.backup_shown, problem)
+
+
+class _LocalFile(_ReplacedOutput):
     """A local file: written to a hidden temporary name, ``os.replace``-d into place
     (atomic). Kept previous version: a hard link (a copy where links are refused)."""
 
@@ -219,8 +271,7 @@ class _LocalFile:
         self.keep_previous = keep_previous
         self.temporary = _hidden(folder, name, "tmp")
         self._backup = _hidden(folder, name, "triboo-previous")
-        self._kept = False
-        self._replaced = False
+        self.shown, self.backup_shown = self.path, self._backup
         self.handle: BinaryIO = open(self.temporary, "xb")  # noqa: SIM115 - closed by commit
 
     def commit(self) -> None:
@@ -240,35 +291,19 @@ class _LocalFile:
         with suppress(OSError):
             os.unlink(self.temporary)
 
-    def restore(self) -> None:
-        self.discard()
-        if not self._replaced:
-            return
-        try:
-            if self._kept:
-                os.replace(self._backup, self.path)
-                self._kept = False
-            elif os.path.lexists(self.path) and not os.path.isdir(self.path):
-                os.unlink(self.path)
-            self._replaced = False
-        except OSError as problem:
-            log.error(
-                "%s: could not restore the previous file (%s); it is kept at %s",
-                self.path,
-                problem,
-                self._backup if self._kept else "(none: there was no file)",
-            )
+    def _put_back(self) -> None:
+        os.replace(self._backup, self.path)
 
-    def forget(self) -> None:
-        if self._kept:
-            try:
-                os.unlink(self._backup)
-                self._kept = False
-            except OSError as problem:
-                log.warning("%s: could not delete %s (%s)", self.path, self._backup, problem)
+    def _remove(self) -> None:
+        if os.path.lexists(self.path) and not os.path.isdir(self.path):
+            os.unlink(self.path)
+
+    def _drop_backup(self) -> None:
+        with suppress(FileNotFoundError):  # moved back by _put_back
+            os.unlink(self._backup)
 
 
-class _RenamedFile:
+class _RenamedFile(_ReplacedOutput):
     """Another fsspec store through ``ObjectStoragePath``: a hidden temporary name renamed
     into place; the kept previous version is a copy (``fs.cp_file``)."""
 
@@ -280,9 +315,8 @@ class _RenamedFile:
         self.keep_previous = keep_previous
         self.temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         self.backup = path.parent / f".{path.name}.{uuid.uuid4().hex}.triboo-previous"
+        self.shown, self.backup_shown = self.url, str(self.backup)
         self.handle: BinaryIO = self.temporary.open("wb")
-        self._kept = False
-        self._replaced = False
 
     def commit(self) -> None:
         self.handle.close()
@@ -299,32 +333,15 @@ class _RenamedFile:
             if self.temporary.exists():
                 self.temporary.unlink()
 
-    def restore(self) -> None:
-        self.discard()
-        if not self._replaced:
-            return
-        try:
-            if self._kept:
-                self.path.fs.cp_file(self.backup.path, self.path.path)
-                self.forget()
-            elif self.path.exists():
-                self.path.unlink()
-            self._replaced = False
-        except Exception as problem:
-            log.error(
-                "%s: could not restore the previous object (%s); it is kept at %s",
-                self.url,
-                problem,
-                self.backup if self._kept else "(none: there was no object)",
-            )
+    def _put_back(self) -> None:
+        self.path.fs.cp_file(self.backup.path, self.path.path)
 
-    def forget(self) -> None:
-        if self._kept:
-            try:
-                self.backup.unlink()
-                self._kept = False
-            except Exception as problem:
-                log.warning("%s: could not delete %s (%s)", self.url, self.backup, problem)
+    def _remove(self) -> None:
+        if self.path.exists():
+            self.path.unlink()
+
+    def _drop_backup(self) -> None:
+        self.backup.unlink()
 
 
 class TableWriter:
