@@ -705,3 +705,33 @@ def test_each_s3_error_is_sorted(
     assert isinstance(caught.value, AirflowFailException) is at_once
     assert str(caught.value).startswith("s3://b/k: Op")
     assert "u:p" not in str(caught.value)
+
+
+@pytest.mark.parametrize("path", ["/tmp/dir/", "s3n://lake/results.csv", "s3://lake"])
+def test_create_users_results_path_is_refused_before_any_call(
+    tenant: Any, path: str, tmp_path: Path
+) -> None:
+    """The exports' path rule holds for the create operator's results file too: a bad one
+    is refused at DAG import and, once rendered, before any user is created."""
+    from triboo_provider.operators.users import TribooCreateUsersOperator
+
+    row = {
+        "username": "new.person",
+        "email": "new.person@example.com",
+        "first_name": "New",
+        "last_name": "Person",
+        "name": "New Person",
+    }
+    with pytest.raises(TribooInputError, match=r"\n  results_path: "):
+        TribooCreateUsersOperator(task_id="c", users=[row], results_path=path)
+    operator = TribooCreateUsersOperator(task_id="c", users=[row], results_path="{{ p }}")
+    operator.results_path = path  # as rendered
+    before = tenant.sandbox.requests
+    with pytest.raises(TribooInputError, match=r"results_path: "):
+        run(operator)
+    assert tenant.sandbox.requests == before
+    good = TribooCreateUsersOperator(
+        task_id="c", users=[row], results_path=str(tmp_path / "results.csv")
+    )
+    assert run(good)["created"] == 1
+    assert (tmp_path / "results.csv").read_text().splitlines()[1].startswith("row 1,new.person,")

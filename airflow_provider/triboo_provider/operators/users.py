@@ -12,6 +12,7 @@ from triboo_provider.operators.base import TribooBaseOperator
 
 if TYPE_CHECKING:
     from triboo_provider.identifiers import Kind
+    from triboo_provider.targets import Target
 
 IF_EXISTS = ("skip", "update", "fail")
 LOOKUP_KEYS = ("username", "user_id", "email")
@@ -64,7 +65,8 @@ class TribooCreateUsersOperator(TribooBaseOperator):
     :param users_path: a CSV or JSON Lines file (local path or ``ObjectStoragePath`` URL).
     :param if_exists: ``skip`` (default), ``update`` (send the fields that differ) or
         ``fail`` (raise before creating anything) for users that already exist.
-    :param results_path: optional CSV with one line per row: label, username, outcome, user_id.
+    :param results_path: optional CSV with one line per row: label, username, outcome, user_id
+        (a path or URL by the exports' rule, checked before any call; templated).
 
     Templated fields: ``users``, ``users_path``, ``results_path``.
     XCom: ``{"created", "skipped", "updated", "unchanged", "rows", "results_path"}``.
@@ -78,10 +80,12 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         users: Any = None,
         users_path: Any = None,
         if_exists: str = "skip",
-        results_path: str | None = None,
+        results_path: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if results_path and not _templated(results_path):
+            _results_target(results_path)  # refused at DAG import, like the exports' paths
         if if_exists not in IF_EXISTS:
             raise ValueError(f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}")
         self.users = users
@@ -93,6 +97,8 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         from triboo_provider.exceptions import TribooConflictError, TribooInputError
         from triboo_provider.validation import validate_users
 
+        # The results file is checked before any call, not found wrong after the creates.
+        results_target = _results_target(self.results_path) if self.results_path else None
         rows, labels = _rows(self.users, self.users_path)
         checked = validate_users(rows, creating=True, labels=labels)
         if checked.problems:
@@ -134,8 +140,8 @@ class TribooCreateUsersOperator(TribooBaseOperator):
                 result["user_id"] = int(user["user_id"]) if user else None
         counts = Counter(result["outcome"] for result in results)
         self.log.info("users: %s", dict(counts))
-        if self.results_path:
-            _write_results(self.results_path, results)
+        if results_target is not None:
+            _write_results(results_target, results)
         return {
             "rows": len(results),
             **{k: counts.get(k, 0) for k in ("created", "skipped", "updated", "unchanged")},
@@ -386,9 +392,20 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
         return resolved
 
 
-def _write_results(path: str, results: list[dict[str, Any]]) -> None:
+def _templated(value: Any) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def _results_target(value: Any) -> Target:
+    """``results_path`` read by the exports' path rule (:func:`~triboo_provider.targets.
+    resolve`): a ``TribooInputError`` naming ``results_path`` for a value naming no file."""
+    from triboo_provider.targets import resolve
+
+    return resolve(value, "results_path")
+
+
+def _write_results(target: Target, results: list[dict[str, Any]]) -> None:
     import pyarrow as pa
-    from airflow.sdk import ObjectStoragePath
 
     from triboo_provider.writers import atomic_table
 
@@ -400,5 +417,5 @@ def _write_results(path: str, results: list[dict[str, Any]]) -> None:
             ("user_id", pa.int64()),
         ]
     )
-    with atomic_table(ObjectStoragePath(path), "csv", schema) as writer:
+    with atomic_table(target, "csv", schema) as writer:
         writer.write(results)
