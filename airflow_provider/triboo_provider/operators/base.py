@@ -13,6 +13,12 @@ if TYPE_CHECKING:
 DEFAULT_CONN_ID = "triboo_default"
 
 
+def is_templated(value: Any) -> bool:
+    """A text still holding a Jinja template (``{{`` or ``{%``): at DAG import a path
+    parameter is checked only when it is not, and again once rendered, in ``execute``."""
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
 class TribooBaseOperator(BaseOperator):
     """Base of the Triboo operators; ``triboo_conn_id`` names the ``triboo`` connection."""
 

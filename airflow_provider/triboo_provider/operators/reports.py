@@ -30,7 +30,7 @@ from triboo_provider.lineage import (
     ExportLineage,
     configured_input,
 )
-from triboo_provider.operators.base import TribooBaseOperator
+from triboo_provider.operators.base import TribooBaseOperator, is_templated
 
 if TYPE_CHECKING:
     from triboo_provider.identifiers import Kind
@@ -45,10 +45,6 @@ _FILTERS: tuple[tuple[Kind, str], ...] = (
 _NAMES = tuple(name for _, name in _FILTERS)
 
 
-def _templated(value: Any) -> bool:
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
-
-
 def _outlets(kwargs: dict[str, Any], **paths: Any) -> None:
     """Check every path that is not templated (a ``TribooInputError`` at DAG import, naming
     the parameter) and declare the outputs as Assets unless the DAG did. The asset URI is
@@ -60,7 +56,7 @@ def _outlets(kwargs: dict[str, Any], **paths: Any) -> None:
     static = [
         resolve(value, name)
         for name, value in paths.items()
-        if value is not None and not _templated(value)
+        if value is not None and not is_templated(value)
     ]
     if "outlets" not in kwargs and static:
         try:
@@ -290,7 +286,7 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
         **kwargs: Any,
     ) -> None:
         _check_format(format)
-        if not _templated(output_dir):
+        if not is_templated(output_dir):
             resolve_folder(output_dir)
         super().__init__(**kwargs)
         self.course_id = course_id

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from airflow.sdk import Context
 
-from triboo_provider.operators.base import TribooBaseOperator
+from triboo_provider.operators.base import TribooBaseOperator, is_templated
 
 if TYPE_CHECKING:
     from triboo_provider.identifiers import Kind
@@ -84,7 +84,7 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if results_path and not _templated(results_path):
+        if results_path and not is_templated(results_path):
             _results_target(results_path)  # refused at DAG import, like the exports' paths
         if if_exists not in IF_EXISTS:
             raise ValueError(f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}")
@@ -390,10 +390,6 @@ class TribooDeactivateUsersOperator(TribooBaseOperator):
                 if user_id is not None:
                     taken.add(user_id)
         return resolved
-
-
-def _templated(value: Any) -> bool:
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
 
 
 def _results_target(value: Any) -> Target:
