@@ -23,6 +23,7 @@ from tenacity import RetryCallState
 
 from triboo_provider.auth import TokenError
 from triboo_provider.exceptions import (
+    ConflictReason,
     TribooAPIError,
     TribooAuthError,
     TribooConflictError,
@@ -43,6 +44,27 @@ ERRORS: dict[int, type[TribooAPIError]] = {
     409: TribooConflictError,
     429: TribooRateLimitError,
 }
+
+
+# The server's conflict reasons, as current builds word them (``detail``) and as 2021 builds
+# code them (``status``); see the spec's 409 answers.
+CONFLICT_REASONS: dict[str, ConflictReason] = {
+    "username already used": "username_taken",
+    "username_already_used": "username_taken",
+    "email already used": "email_taken",
+    "email_already_used": "email_taken",
+    "user inactive": "user_inactive",
+    "user_inactive": "user_inactive",
+    "user already inactive": "already_inactive",
+    "user_already_inactive": "already_inactive",
+    "user is superuser": "superuser",
+    "user_is_superuser": "superuser",
+}
+
+
+def conflict_reason(detail: str) -> ConflictReason:
+    """The typed reason of a 409 from its ``detail`` (current) or ``status`` (2021)."""
+    return CONFLICT_REASONS.get(detail.strip().casefold(), "unknown")
 
 
 def detail_of(parsed: Any) -> str:
@@ -89,6 +111,8 @@ def api_error(
             retry_after=retry_after_seconds(header),
             retry_after_header=header,
         )
+    if status == 409:
+        return TribooConflictError(operation, status, detail, reason=conflict_reason(detail))
     return ERRORS.get(status, TribooAPIError)(operation, status, detail)
 
 

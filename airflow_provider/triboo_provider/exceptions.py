@@ -8,6 +8,8 @@
     ├── TribooConnectionError      network failure, timeout;       retried by the hook
     │                              names the URL tried
     ├── TribooInputError           bad operator input, no call     no task retry
+    ├── TribooPolicyError          the caller's own policy refused no task retry
+    │                              (e.g. if_exists="fail"); no call
     ├── TribooOutputError          an output no retry can write    no task retry
     │   ├── TribooOutputNotFoundError  (also FileNotFoundError): no such bucket
     │   └── TribooOutputPermissionError (also PermissionError): no or refused
@@ -20,7 +22,8 @@
         ├── TribooRateLimitError   429                             retried after Retry-After
         ├── TribooAuthError        401/403                         no task retry
         ├── TribooNotFoundError    404
-        ├── TribooConflictError    409 (used, inactive, superuser) the operator decides
+        ├── TribooConflictError    409; .reason (username_taken,   the operator decides
+        │                          email_taken, user_inactive, ...)
         └── TribooValidationError  400; .field_errors              no task retry
 
 Messages name the operation and status and carry the server's short ``detail``; they
@@ -29,7 +32,13 @@ never carry a token, a secret or a request body.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+ConflictReason = Literal[
+    "username_taken", "email_taken", "user_inactive", "already_inactive", "superuser", "unknown"
+]
 
 
 class TribooError(AirflowException):
@@ -64,6 +73,19 @@ class TribooInputError(TribooError, AirflowFailException):
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
         when = after or "no API call was made"
         super().__init__(f"{len(problems)} input problem(s), {when}:\n  {shown}{more}")
+
+
+class TribooPolicyError(TribooError, AirflowFailException):
+    """The caller's own policy refused to go on, not the server: e.g. ``if_exists="fail"``
+    and some users already exist. ``problems`` lists what the policy found; what was done
+    before the decision (a look-up) is in the message. No retry can change it."""
+
+    def __init__(self, problems: list[str], *, limit: int = 50, done: str = "") -> None:
+        self.problems = problems
+        shown = "\n  ".join(problems[:limit])
+        more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
+        when = f" ({done})" if done else ""
+        super().__init__(f"{len(problems)} refused by policy{when}:\n  {shown}{more}")
 
 
 class TribooOutputError(TribooError, AirflowFailException):
@@ -146,7 +168,22 @@ class TribooNotFoundError(TribooAPIError):
 
 
 class TribooConflictError(TribooAPIError):
-    """409: username or e-mail already used, user inactive, or a superuser."""
+    """409: username or e-mail already used, user inactive or already inactive, or a
+    superuser. ``reason`` says which, read once from either server generation's body
+    (``{"detail": "User inactive"}`` on current builds, ``{"status": "user_inactive"}`` on
+    2021 builds): match on it, never on the message text.
+    """
+
+    def __init__(
+        self,
+        operation: str,
+        status_code: int = 409,
+        detail: str = "",
+        *,
+        reason: ConflictReason = "unknown",
+    ) -> None:
+        self.reason: ConflictReason = reason
+        super().__init__(operation, status_code, detail)
 
 
 class TribooValidationError(TribooAPIError, AirflowFailException):
