@@ -2,7 +2,7 @@
 # (uv from PyPI into .tools/, Python packages from uv.lock, Node tools from package-lock.json).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install demo test dist audit bench fault-matrix generate check-generated lint typecheck format docs chromium clean
+.PHONY: help install demo test dist audit bench fault-matrix generate check-generated lint typecheck format docs chromium redis-server clean
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -37,7 +37,7 @@ demo: install ## The main job: start the sandbox and run the example flows end t
 # module-scoped servers and fixtures are shared as before.
 PYTEST_WORKERS ?= 2
 
-test: install chromium check-generated lint typecheck audit ## The whole suite: drift, lint, types, audit, tests
+test: install chromium redis-server check-generated lint typecheck audit ## The whole suite: drift, lint, types, audit, tests
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 dist: $(UV) ## Build triboo-client and airflow-provider-triboo (sdists, wheels) into dist/
@@ -74,6 +74,9 @@ docs: install ## Build the offline HTML API reference into docs/index.html
 
 chromium: ## Debian's Chromium for the browser test, installed when missing (needs root)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+redis-server: ## Debian's Redis server for the shared rate-limit budget's tests, installed when missing (needs root)
+	@command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server; }
 
 format: install ## Apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
