@@ -348,14 +348,14 @@ class TribooHook(BaseHook):
 
         def fetch(number: int, size: int) -> Response[Any]:
             raw = api.get_httpx_client().request(
-                **module._get_kwargs(page=number, page_size=size, **params)
+                **module.request_kwargs(page=number, page_size=size, **params)
             )
             if raw.status_code == 200:
                 # Read the envelope here, inside the attempt: a page of another shape is
                 # then an unreadable answer (a retried server error), not a bare KeyError.
                 parsed = Envelope.of(orjson.loads(raw.content))
             else:
-                parsed = module._parse_response(client=api, response=raw)
+                parsed = module.parse_response(client=api, response=raw)
             return Response(
                 status_code=HTTPStatus(raw.status_code),
                 content=b"",

@@ -13,10 +13,18 @@ from ...models.field_errors import FieldErrors
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: BulkEnrollRequest,
 ) -> dict[str, Any]:
+    """The keyword arguments of ``httpx.Client.request`` for this operation: ``method``, ``url``
+    (relative to the client's ``base_url``) and, when used, ``params``, ``headers``, ``cookies``
+    and the body (``json``, ``data``, ``files`` or ``content``).
+
+    For sending the request with an httpx client of your own choosing (e.g.
+    ``client.get_httpx_client()``), to stream the answer or to decode its JSON without models;
+    ``build_response`` or ``parse_response`` then read the answer as ``sync_detailed`` does.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -32,9 +40,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
+def parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ApiError | AuthenticationError | BulkEnrollResponse | FieldErrors | None:
+    """The parsed body of ``response`` (the answer to a request built by ``request_kwargs``), as
+    ``sync`` returns it: the model of a documented status, else ``None``.
+
+    Raises:
+        errors.UnexpectedStatus: an undocumented status, if ``client.raise_on_unexpected_status``.
+    """
     if response.status_code == 200:
         response_200 = BulkEnrollResponse.from_dict(response.json())
 
@@ -86,14 +100,21 @@ def _parse_response(
         return None
 
 
-def _build_response(
+def build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiError | AuthenticationError | BulkEnrollResponse | FieldErrors]:
+    """The ``Response`` that ``sync_detailed`` returns (status, content, headers and
+    ``parse_response``'s result) for ``response``, the answer to a request built by
+    ``request_kwargs``.
+
+    Raises:
+        errors.UnexpectedStatus: an undocumented status, if ``client.raise_on_unexpected_status``.
+    """
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -132,7 +153,7 @@ def sync_detailed(
         Response[ApiError | AuthenticationError | BulkEnrollResponse | FieldErrors]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -140,7 +161,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return build_response(client=client, response=response)
 
 
 def sync(
@@ -219,13 +240,13 @@ async def asyncio_detailed(
         Response[ApiError | AuthenticationError | BulkEnrollResponse | FieldErrors]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return build_response(client=client, response=response)
 
 
 async def asyncio(

@@ -13,12 +13,20 @@ from ...models.course_progress_report import CourseProgressReport
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     course_id: str,
     *,
     from_: datetime.date | Unset = UNSET,
     to: datetime.date | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The keyword arguments of ``httpx.Client.request`` for this operation: ``method``, ``url``
+    (relative to the client's ``base_url``) and, when used, ``params``, ``headers``, ``cookies``
+    and the body (``json``, ``data``, ``files`` or ``content``).
+
+    For sending the request with an httpx client of your own choosing (e.g.
+    ``client.get_httpx_client()``), to stream the answer or to decode its JSON without models;
+    ``build_response`` or ``parse_response`` then read the answer as ``sync_detailed`` does.
+    """
 
     params: dict[str, Any] = {}
 
@@ -45,9 +53,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
+def parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ApiError | AuthenticationError | CourseProgressReport | None:
+    """The parsed body of ``response`` (the answer to a request built by ``request_kwargs``), as
+    ``sync`` returns it: the model of a documented status, else ``None``.
+
+    Raises:
+        errors.UnexpectedStatus: an undocumented status, if ``client.raise_on_unexpected_status``.
+    """
     if response.status_code == 200:
         response_200 = CourseProgressReport.from_dict(response.json())
 
@@ -94,14 +108,21 @@ def _parse_response(
         return None
 
 
-def _build_response(
+def build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ApiError | AuthenticationError | CourseProgressReport]:
+    """The ``Response`` that ``sync_detailed`` returns (status, content, headers and
+    ``parse_response``'s result) for ``response``, the answer to a request built by
+    ``request_kwargs``.
+
+    Raises:
+        errors.UnexpectedStatus: an undocumented status, if ``client.raise_on_unexpected_status``.
+    """
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -135,7 +156,7 @@ def sync_detailed(
         Response[ApiError | AuthenticationError | CourseProgressReport]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         course_id=course_id,
         from_=from_,
         to=to,
@@ -145,7 +166,7 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return build_response(client=client, response=response)
 
 
 def sync(
@@ -216,7 +237,7 @@ async def asyncio_detailed(
         Response[ApiError | AuthenticationError | CourseProgressReport]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         course_id=course_id,
         from_=from_,
         to=to,
@@ -224,7 +245,7 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return build_response(client=client, response=response)
 
 
 async def asyncio(
