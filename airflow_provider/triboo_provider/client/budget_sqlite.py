@@ -1,0 +1,127 @@
+"""The request histories of API users in a SQLite file, shared by the processes of a machine.
+
+Every task process on one machine opens the same file (by default
+:func:`default_sqlite_path`, in the system's temp directory: no set-up) and each
+check-and-record runs in one ``BEGIN IMMEDIATE`` transaction, which takes the file's write
+lock before reading, so two processes never both see room for the last slot. WAL mode
+lets the lock be held only for the microseconds of the transaction. No Airflow import.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from triboo_provider.client.budget import MAX_WINDOW, MICROS, StoreUnavailable
+
+FILE_NAME = "rate-limit-budget.sqlite3"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS history (api_user TEXT NOT NULL, at_us INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS history_by_user ON history (api_user, at_us)",
+)
+_MAX_WINDOW_US = round(MAX_WINDOW * MICROS)
+
+
+def default_sqlite_path() -> Path:
+    """``<temp dir>/airflow-provider-triboo/rate-limit-budget.sqlite3``: one per machine."""
+    return Path(tempfile.gettempdir()) / "airflow-provider-triboo" / FILE_NAME
+
+
+class SQLiteHistory:
+    """Histories in the SQLite file ``path`` (its directory made, mode 0700, if missing).
+
+    ``timeout`` is how long (seconds) a transaction waits for another process's lock.
+    Errors of the file (unwritable, locked past ``timeout``, corrupt, disk full) raise
+    :class:`StoreUnavailable`. Safe across threads (one connection, a lock) and across
+    ``fork()`` (a child opens its own connection).
+    """
+
+    def __init__(self, path: Path | str | None = None, *, timeout: float = 10.0) -> None:
+        self.path = Path(path) if path is not None else default_sqlite_path()
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __str__(self) -> str:
+        return f"SQLite file {self.path}"
+
+    def admit(self, key: str, limit: int, window_us: int, now_us: int) -> int:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM history WHERE api_user = ? AND at_us <= ?", (key, now_us - window_us)
+            )
+            # Histories of API users no longer used would stay forever: drop what no window
+            # can still count (the index's order is per user: this scans a small table).
+            db.execute("DELETE FROM history WHERE at_us <= ?", (now_us - _MAX_WINDOW_US,))
+            (count,) = db.execute(
+                "SELECT COUNT(*) FROM history WHERE api_user = ?", (key,)
+            ).fetchone()
+            if count < limit:
+                db.execute("INSERT INTO history VALUES (?, ?)", (key, now_us))
+                return 0
+            (oldest,) = db.execute(
+                "SELECT at_us FROM history WHERE api_user = ? ORDER BY at_us LIMIT 1 OFFSET ?",
+                (key, count - limit),
+            ).fetchone()
+            return int(oldest) + window_us - now_us
+
+    def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
+        rows = [(key, now_us - age) for age in ages_us if age < window_us]
+        with self._transaction() as db:
+            db.executemany("INSERT INTO history VALUES (?, ?)", rows)
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            with suppress(sqlite3.Error):
+                self._connection.close()
+        self._connection = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                db = self._connect()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    db.rollback()
+                    raise
+                db.commit()
+            except (sqlite3.Error, OSError) as error:
+                # Open a new connection next time: this one may be what broke.
+                self._drop()
+                raise StoreUnavailable(f"{type(error).__name__}: {error}") from error
+
+    def _connect(self) -> sqlite3.Connection:
+        # A connection inherited through fork() shares the parent's file locks: never use it.
+        if self._connection is not None and self._pid == os.getpid():
+            return self._connection
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        db = sqlite3.connect(
+            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            # WAL: readers never wait; NORMAL: no fsync per commit (a lost budget after a
+            # power cut costs at most one window of pacing).
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.commit()
+        except BaseException:
+            db.close()
+            raise
+        self._connection, self._pid = db, os.getpid()
+        return db
