@@ -2,8 +2,9 @@
 
 These are the rules of ``_changes`` in :mod:`triboo_provider.operators.users` (only the
 fields that differ are sent; usernames and e-mails compared ignoring case, as the server's
-"already used" check does), plus three a sync needs to reach a fixed point:
+"already used" check does), plus four a sync needs to reach a fixed point:
 
+- employee ids ignore case too, as the sync matches them;
 - the super admin role's two spellings (``Platform Super Admin`` on current builds,
   ``Super Platform Admin`` on 2021 builds and in the vendor document) are one role;
 - a blank value (``None`` or ``""``) equals another blank: the server sends ``""`` for some
@@ -33,7 +34,8 @@ SUPER_ADMIN_ROLES = frozenset({"Platform Super Admin", "Super Platform Admin"})
 def same_value(name: str, first: Any, second: Any) -> bool:
     """Whether ``first`` and ``second`` are one value of field ``name`` for the server.
 
-    Usernames and e-mails ignore case and surrounding spaces (MySQL's collation); the two
+    Usernames, e-mails and employee ids ignore case and surrounding spaces (MySQL's
+    collation; they are what rows are matched by, so a row always equals its match); the two
     spellings of the super admin role are one role; ``None`` and ``""`` are both blank.
     Every other value is compared exactly (``True`` is not ``1``, ``"1990"`` is not
     ``1990``): validated rows already carry the types the API answers with, and a value
@@ -44,6 +46,8 @@ def same_value(name: str, first: Any, second: Any) -> bool:
     if name in ("username", "email"):
         kind = cast("Kind", name)
         return match_key(kind, first) == match_key(kind, second)
+    if name == "lt_employee_id":  # matched by the same rule: a change of case is none
+        return str(first).strip().casefold() == str(second).strip().casefold()
     if name == "platform_role" and first in SUPER_ADMIN_ROLES and second in SUPER_ADMIN_ROLES:
         return True
     # A flag is not a number: ``True == 1`` in Python, not for the API.
