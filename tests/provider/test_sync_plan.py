@@ -125,8 +125,16 @@ def test_conflict_kinds() -> None:
 
 def test_two_rows_claiming_one_account() -> None:
     made = plan([row("ana"), row("ana2", email="ANA@acme.example.com")], [account(10, "ana")])
-    assert [item.action for item in made.items] == ["conflict", "conflict"]
-    assert {item.note for item in made.items} == {"duplicate_key: email on several rows"}
+    assert [(item.action, item.note) for item in made.items] == [
+        ("conflict", "duplicate_key: email on several rows"),
+        ("conflict", "duplicate_key: email on several rows"),
+        ("unchanged", "held by a conflict: row 1, row 2"),  # not deactivated
+    ]
+    made = plan([row("ana"), row("ana", email="a@acme.example.com")], [account(10, "ana")])
+    assert [item.note for item in made.items][:2] == [
+        "duplicate_key: username on several rows",
+        "duplicate_key: username on several rows",
+    ]
 
 
 def test_default_scope_leaves_admins_superusers_and_the_api_user_alone() -> None:

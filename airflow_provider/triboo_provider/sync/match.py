@@ -18,13 +18,22 @@ from typing import Any, Literal
 
 from triboo_provider.identifiers import match_key
 
-__all__ = ["KEYS", "AccountIndex", "ConflictKind", "Match", "MatchOn", "fold"]
+__all__ = [
+    "KEYS",
+    "AccountIndex",
+    "ConflictKind",
+    "Match",
+    "MatchOn",
+    "fold",
+    "match_row",
+    "repeated_keys",
+]
 
 MatchOn = Literal["email", "username", "lt_employee_id"]
 KEYS: tuple[MatchOn, ...] = ("email", "username", "lt_employee_id")
 ConflictKind = Literal[
     "blank_key",  # the row has no value in the match_on column
-    "duplicate_key",  # several rows share one match_on value: which one is the truth?
+    "duplicate_key",  # several rows share a key (username, e-mail or employee id)
     "ambiguous_key",  # several accounts share the row's match_on value (employee ids)
     "other_account",  # another of the row's keys is a different account's
     "leaves_scope",  # the row matches an account in scope but says it is outside it
@@ -81,20 +90,42 @@ class Match:
     note: str | None = None
 
 
+def repeated_keys(roster: Iterable[Mapping[str, Any]]) -> dict[MatchOn, set[str]]:
+    """Per identifying column, the folded values more than one roster row carries.
+
+    ``validate_users`` already refuses rows repeating a username or an e-mail; a repeated
+    employee id, or rows that were not validated, are caught here.
+    """
+    seen: dict[MatchOn, set[str]] = {kind: set() for kind in KEYS}
+    repeated: dict[MatchOn, set[str]] = {kind: set() for kind in KEYS}
+    for row in roster:
+        for kind in KEYS:
+            key = fold(kind, row.get(kind))
+            if key is not None:
+                (repeated if key in seen[kind] else seen)[kind].add(key)
+    return repeated
+
+
 def match_row(
-    row: Mapping[str, Any], match_on: MatchOn, index: AccountIndex, repeated: set[str]
+    row: Mapping[str, Any],
+    match_on: MatchOn,
+    index: AccountIndex,
+    repeated: Mapping[MatchOn, set[str]],
 ) -> Match:
     """Find ``row``'s account by ``match_on`` and check its other keys agree.
 
-    :param repeated: the folded ``match_on`` values more than one roster row carries.
+    :param repeated: :func:`repeated_keys` of the whole roster: a row sharing any key
+        with another row is a conflict (both would act on, or create, one account).
     """
     found = {kind: index.find(kind, row.get(kind)) for kind in KEYS}
     held = {user_id(account) for accounts in found.values() for account in accounts}
     primary = fold(match_on, row.get(match_on))
     if primary is None:
         return Match(held=held, conflict="blank_key", note=f"no {match_on}")
-    if primary in repeated:
-        return Match(held=held, conflict="duplicate_key", note=f"{match_on} on several rows")
+    shared = [kind for kind in KEYS if fold(kind, row.get(kind)) in repeated[kind]]
+    if shared:
+        note = f"{' and '.join(shared)} on several rows"
+        return Match(held=held, conflict="duplicate_key", note=note)
     hits = found[match_on]
     if len(hits) > 1:
         ids = ", ".join(str(user_id(account)) for account in hits)

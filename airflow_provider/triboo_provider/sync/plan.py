@@ -20,7 +20,8 @@
 
 Every roster row is in the plan once, and so is every active account in scope; inactive
 or out-of-scope accounts no row points at are not (nothing is done to them). An account
-any key of any row points at is never deactivated, even when the row is a conflict.
+any key of any row points at is never deactivated, even when the row is a conflict: if no
+line names it otherwise, it is ``unchanged`` with the note ``held by a conflict: row N``.
 
 The plan's table (:meth:`Plan.rows`) holds, per row, the action, the matching key as the
 roster or the account has it (needed to act on it: a plan file is as private as the
@@ -37,7 +38,14 @@ from typing import Any, Literal, get_args
 
 from triboo_provider.exceptions import TribooInputError, TribooPolicyError
 from triboo_provider.sync.compare import changed_fields
-from triboo_provider.sync.match import AccountIndex, Match, MatchOn, fold, match_row, user_id
+from triboo_provider.sync.match import (
+    AccountIndex,
+    Match,
+    MatchOn,
+    match_row,
+    repeated_keys,
+    user_id,
+)
 from triboo_provider.sync.safety import DEFAULT_MAX_DEACTIVATIONS, refusals
 from triboo_provider.sync.scope import Scope, as_scope
 
@@ -171,14 +179,14 @@ def compute_plan(
         raise TribooInputError([f"labels: {len(names)} for {len(roster)} rows"])
     known = [account for account in accounts if account.get("user_id") is not None]
     index = AccountIndex(known)
-    keys = Counter(fold(match_on, row.get(match_on)) for row in roster)
-    repeated = {key for key, count in keys.items() if key is not None and count > 1}
+    repeated = repeated_keys(roster)
     api = api_username or ""
     items: list[PlanRow] = []
-    held: set[int] = set()
+    held: dict[int, list[str]] = {}
     for label, row in zip(names, roster, strict=True):
         match = match_row(row, match_on, index, repeated)
-        held |= match.held
+        for account_id in match.held:
+            held.setdefault(account_id, []).append(label)
         items.append(
             _row_action(
                 row,
@@ -194,10 +202,9 @@ def compute_plan(
         (a for a in known if a.get("is_active") is True and not chosen.account_outside(a, api)),
         key=user_id,
     )
+    listed = {item.user_id for item in items}
     items += [
-        PlanRow("deactivate", _key(account.get(match_on)), user_id(account))
-        for account in active
-        if user_id(account) not in held
+        _unclaimed(account, match_on, held) for account in active if user_id(account) not in listed
     ]
     deactivations = sum(1 for item in items if item.action == "deactivate")
     plan = Plan(
@@ -260,6 +267,18 @@ def _row_action(  # noqa: PLR0911 - one return per outcome reads best
     if changes:
         return PlanRow("update", key, target_id, tuple(changes), label, send=changes)
     return PlanRow("unchanged", key, target_id, row=label)
+
+
+def _unclaimed(
+    account: Mapping[str, Any], match_on: MatchOn, held: dict[int, list[str]]
+) -> PlanRow:
+    """The line of an in-scope active account no row acts on: deactivated, unless a row's
+    key points at it (a conflict holds it until resolved)."""
+    key, account_id = _key(account.get(match_on)), user_id(account)
+    if account_id in held:
+        note = f"held by a conflict: {', '.join(held[account_id])}"
+        return PlanRow("unchanged", key, account_id, note=note)
+    return PlanRow("deactivate", key, account_id)
 
 
 def _key(value: Any) -> str | None:
