@@ -11,8 +11,8 @@ the last commit, so the same commit gives the same bytes. It refuses a tree whos
 files differ from that commit (modified or untracked), since its distributions would carry
 a released version number with code no commit has; ``--allow-dirty`` builds one anyway (for
 tests). Then every file is checked: the expected names only, only the packages inside the
-wheels, each with its ``py.typed`` marker (PEP 561), and the core metadata a user's
-installer and PyPI read.
+wheels, each with its ``py.typed`` marker (PEP 561) and its data files, and the core
+metadata a user's installer and PyPI read.
 
 Standard library only, so ``make dist`` needs nothing but uv.
 """
@@ -46,11 +46,13 @@ SHIPPED = (
 
 @dataclass(frozen=True)
 class Distribution:
-    """One distribution: its name, the project folder and what its wheel may hold."""
+    """One distribution: its name, the project folder, what its wheel may hold and the
+    data files (not Python) it must hold."""
 
     name: str
     project: str
     packages: tuple[str, ...]
+    data: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -58,7 +60,10 @@ class Distribution:
 
 
 CLIENT = Distribution("triboo-client", "generated_client", ("triboo_client",))
-PROVIDER = Distribution("airflow-provider-triboo", ".", ("triboo_provider",))
+# user_fields.json: the spec's user-field rules, read by validation.py at import.
+PROVIDER = Distribution(
+    "airflow-provider-triboo", ".", ("triboo_provider",), ("triboo_provider/user_fields.json",)
+)
 DISTRIBUTIONS = (CLIENT, PROVIDER)
 
 
@@ -169,6 +174,7 @@ def wheel_problems(
         for package in distribution.packages
         if f"{package}/py.typed" not in names
     ]
+    problems += [f"{wheel.name}: no {data}" for data in distribution.data if data not in names]
     meta = wheel_metadata(wheel)
     expected = {
         "Name": distribution.name,

@@ -1,6 +1,14 @@
 """Validate user rows against the spec's rules before any API call is made.
 
-The rules mirror ``UserWritable`` in ``openapi/triboo.yaml`` (a test keeps them in step).
+The rules are the spec's: ``user_fields.json``, shipped with the provider, is the
+``UserWritable`` schema of ``openapi/triboo.yaml`` (with ``UserCreate``'s ``required`` and
+``UserUpdate``'s ``is_active``) as ``tools/generate_client.py`` extracts it, and
+``make check-generated`` fails when it drifts from the spec. From it come each field's type,
+``enum``, ``pattern``, ``minLength``/``maxLength``, ``minimum``/``maximum`` and
+``format`` (``email``, ``date``). On top sit the coercions a CSV cell needs, which no schema
+says: text ``"true"``/``"yes"``/``"1"`` for booleans, integers from text, ``"2024-01-31"``
+(or a ``datetime.date``) for dates, an empty cell as a missing field, text stripped.
+
 Every problem is reported, each naming its row and field; values are coerced to the types
 the API wants (``"yes"`` to ``True``, ``"1990"`` to ``1990``). Pure Python, no Airflow.
 """
@@ -8,10 +16,12 @@ the API wants (``"yes"`` to ``True``, ``"1990"`` to ``1990``). Pure Python, no A
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from triboo_provider.identifiers import (
@@ -21,70 +31,71 @@ from triboo_provider.identifiers import (
     username_problem,
 )
 
-__all__ = ["USERNAME", "Validated", "parse_bool", "validate_users"]
+__all__ = ["USERNAME", "FieldRule", "Validated", "parse_bool", "validate_users"]
 
-REQUIRED_ON_CREATE = ("username", "email", "first_name", "last_name", "name")
-MAX_LENGTH = {"username": 150, "email": 254, "first_name": 30, "last_name": 30, "name": 255}
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-ENUMS: dict[str, tuple[str, ...]] = {
-    "platform_role": (
-        "Learner",
-        "Studio Admin",
-        "Studio Super Admin",
-        "Platform Admin",
-        "Super Platform Admin",
-    ),
-    "analytics_access": ("Restricted", "Full Access"),
-    "level_of_education": ("p", "m", "b", "a", "hs", "jhs", "el", "none", "other"),
-    "gender": ("m", "f", "o"),
+
+@dataclass(frozen=True)
+class FieldRule:
+    """One field's rule from the spec: JSON types (``"string"``, ``"integer"``,
+    ``"boolean"``, ``"null"``), then the optional keywords, lengths in characters."""
+
+    types: frozenset[str]
+    enum: tuple[str, ...] | None = None
+    format: str | None = None
+    pattern: re.Pattern[str] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @classmethod
+    def of(cls, node: Mapping[str, Any]) -> FieldRule:
+        pattern = node.get("pattern")
+        enum = node.get("enum")
+        return cls(
+            types=frozenset(node["type"]),
+            enum=tuple(enum) if enum is not None else None,
+            format=node.get("format"),
+            pattern=re.compile(pattern) if pattern is not None else None,
+            min_length=node.get("minLength"),
+            max_length=node.get("maxLength"),
+            minimum=node.get("minimum"),
+            maximum=node.get("maximum"),
+        )
+
+
+def _load_rules() -> tuple[dict[str, FieldRule], dict[str, FieldRule], tuple[str, ...]]:
+    text = resources.files("triboo_provider").joinpath("user_fields.json").read_text("utf-8")
+    document = json.loads(text)
+    return (
+        {name: FieldRule.of(node) for name, node in document["fields"].items()},
+        {name: FieldRule.of(node) for name, node in document["update_fields"].items()},
+        tuple(document["create_required"]),
+    )
+
+
+#: ``UserWritable``'s fields (create and update), ``UserUpdate``'s own fields (``is_active``)
+#: and ``UserCreate``'s required fields, in the spec's order.
+RULES, UPDATE_RULES, REQUIRED_ON_CREATE = _load_rules()
+WRITABLE = frozenset(RULES)
+# Views of the rules by kind, for callers and messages (sync/scope.py reads ENUMS).
+ENUMS = {name: rule.enum for name, rule in RULES.items() if rule.enum is not None}
+BOOLEANS = tuple(name for name, rule in RULES.items() if rule.types == {"boolean"})
+STRINGS = tuple(name for name, rule in RULES.items() if "string" in rule.types)
+MAX_LENGTH = {n: r.max_length for n, r in RULES.items() if r.max_length is not None}
+
+# Not in the spec, kept here:
+# - A sanity bound for text the spec leaves unbounded (city, goals and lt_comments are MySQL
+#   TEXT columns, 65535 bytes; lt_ilt_supervisor is an e-mail, bounded by email_problem).
+MAX_TEXT = 10_000
+# - How a failed pattern or range is said: a schema has no message of its own.
+_PATTERN_PROBLEMS = {
+    "username": "not a username (letters, digits and @.+-_ only)",
+    "country": "not an ISO 3166 alpha-2 code such as FR",
 }
-BOOLEANS = (
-    "lt_gdpr",
-    "lt_exempt_status",
-    "lt_is_tos_agreed",
-    "internal_catalog_access",
-    "edflex_catalog_access",
-    "crehana_catalog_access",
-    "anderspink_catalog_access",
-    "learnlight_catalog_access",
-    "linkedin_catalog_access",
-    "udemy_catalog_access",
-    "founderz_catalog_access",
-    "siemens_catalog_access",
-    "triboo_centrical_access",
-)
-STRINGS = (
-    "username",
-    "email",
-    "first_name",
-    "last_name",
-    "name",
-    "language",
-    "location",
-    "bio",
-    "goals",
-    "city",
-    "lt_custom_country",
-    "lt_area",
-    "lt_sub_area",
-    "lt_address",
-    "lt_address_2",
-    "lt_phone_number",
-    "lt_company",
-    "lt_employee_id",
-    "lt_level",
-    "lt_job_code",
-    "lt_job_description",
-    "lt_department",
-    "lt_supervisor",
-    "lt_learning_group",
-    "lt_comments",
-    "lt_ilt_supervisor",
-    "country",
-)
+_RANGE_NOUNS = {"year_of_birth": "a year"}
+# - The CSV coercions: boolean spellings, integers in ASCII digits.
 _INTEGER = re.compile(r"-?[0-9]{1,19}")  # ASCII digits, no more than a 64-bit integer holds
-MAX_TEXT = 10_000  # fields without a documented limit: a sanity bound, not the server's
-WRITABLE = frozenset((*STRINGS, *BOOLEANS, *ENUMS, "year_of_birth", "lt_hire_date"))
 _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
 
@@ -171,12 +182,13 @@ def _validate_row(
                 problems.append(f"{key}: {problem}")
     if creating:
         problems += [f"{name}: required" for name in REQUIRED_ON_CREATE if name not in present]
-    allowed = WRITABLE | ({"is_active"} if not creating else set())
+    rules = RULES if creating else {**RULES, **UPDATE_RULES}
     for name, value in present.items():
-        if name not in allowed:
+        rule = rules.get(name)
+        if rule is None:
             problems.append(f"{name}: unknown field")
             continue
-        problem = _check(name, value, clean)
+        problem = _check(name, rule, value, clean)
         if problem:
             problems.append(f"{name}: {problem}")
     if key is not None and len(clean) == 1 and not problems:
@@ -184,47 +196,71 @@ def _validate_row(
     return clean, problems
 
 
-def _check(name: str, value: Any, clean: dict[str, Any]) -> str | None:  # noqa: PLR0911, PLR0912
-    if name in BOOLEANS or name == "is_active":
+def _check(  # noqa: PLR0911 - one early answer per kind of rule
+    name: str, rule: FieldRule, value: Any, clean: dict[str, Any]
+) -> str | None:
+    """Check one present value against its rule; store the coerced value in ``clean``."""
+    if isinstance(value, bool) and "boolean" in rule.types:
+        # lt_ilt_supervisor is text or a boolean (a boolean on 2021 builds).
+        clean[name] = value
+        return None
+    if rule.types <= {"boolean", "null"}:
         flag = parse_bool(value)
         if flag is None:
             return "not a boolean (true/false, yes/no, 1/0)"
         clean[name] = flag
         return None
-    if name == "year_of_birth":
-        year = _int(value)
-        if year is None or not 1900 <= year <= 2100:
-            return "not a year between 1900 and 2100"
-        clean[name] = year
-        return None
-    if name == "lt_hire_date" and isinstance(value, dt.date):
+    if "integer" in rule.types:
+        return _check_integer(name, rule, value, clean)
+    if rule.format == "date" and isinstance(value, dt.date):
         clean[name] = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
         return None
     if not isinstance(value, str | int) or isinstance(value, bool):
         # str() would send "['a']" or "12345.0" (pandas makes integer columns with blanks
         # float): only text and integers are text.
         return f"a {type(value).__name__}, not text"
-    text = str(value).strip()
+    text = str(value).strip()  # the server strips text too (UserWritable)
     if not text:
+        # UserWritable: "" is a 400 for every field (minLength 1 says it for most).
         return "blank (omit the field instead: the server refuses blank values)"
-    if name == "lt_hire_date":
+    problem = _text_problem(name, rule, text)
+    if problem is None:
+        clean[name] = dt.date.fromisoformat(text).isoformat() if rule.format == "date" else text
+    return problem
+
+
+def _text_problem(  # noqa: PLR0911 - one early answer per schema keyword
+    name: str, rule: FieldRule, text: str
+) -> str | None:
+    """Why ``text`` (stripped, not blank) breaks the rule, or None; keywords in the order
+    problems were always reported: format date, enum, length, pattern, format email."""
+    if rule.format == "date":
         try:
-            clean[name] = dt.date.fromisoformat(text).isoformat()
+            dt.date.fromisoformat(text)
         except ValueError:
             return "not a date (YYYY-MM-DD)"
         return None
-    if name in ENUMS:
-        if text not in ENUMS[name]:
-            return f"not one of {', '.join(ENUMS[name])}"
-    elif len(text) > MAX_LENGTH.get(name, MAX_TEXT):
-        return f"{len(text)} characters, at most {MAX_LENGTH.get(name, MAX_TEXT)} allowed"
-    elif name == "username" and username_problem(text):
-        return str(username_problem(text))
-    elif name in ("email", "lt_ilt_supervisor") and email_problem(text):
-        return str(email_problem(text))
-    elif name == "country" and not COUNTRY.match(text):
-        return "not an ISO 3166 alpha-2 code such as FR"
-    clean[name] = text
+    if rule.enum is not None:
+        return None if text in rule.enum else f"not one of {', '.join(rule.enum)}"
+    limit = rule.max_length if rule.max_length is not None else MAX_TEXT
+    if len(text) > limit:
+        return f"{len(text)} characters, at most {limit} allowed"
+    if rule.min_length is not None and len(text) < rule.min_length:
+        return f"{len(text)} characters, at least {rule.min_length} needed"
+    if rule.pattern is not None and not rule.pattern.search(text):
+        return _PATTERN_PROBLEMS.get(name, f"does not match {rule.pattern.pattern}")
+    if rule.format == "email":
+        return email_problem(text)
+    return None
+
+
+def _check_integer(name: str, rule: FieldRule, value: Any, clean: dict[str, Any]) -> str | None:
+    number = _int(value)
+    low = rule.minimum if rule.minimum is not None else -(2**63)
+    high = rule.maximum if rule.maximum is not None else 2**63 - 1
+    if number is None or not low <= number <= high:
+        return f"not {_RANGE_NOUNS.get(name, 'an integer')} between {low} and {high}"
+    clean[name] = number
     return None
 
 

@@ -296,7 +296,7 @@ def test_nan_and_pandas_missing_values_are_not_given() -> None:
         ("lt_employee_id", 12345.0, "field lt_employee_id: a float, not text"),
         ("city", ["Lyon"], "field city: a list, not text"),
         ("city", True, "field city: a bool, not text"),
-        ("bio", "x" * 10_001, "field bio: 10001 characters, at most 10000 allowed"),
+        ("goals", "x" * 10_001, "field goals: 10001 characters, at most 10000 allowed"),
         ("year_of_birth", "\u00b9\u2079\u2079\u2070", "not a year"),
     ],
 )

@@ -14,6 +14,7 @@ from triboo_provider.inputs import load_rows
 from triboo_provider.validation import validate_users
 
 from tests.spec_tools import load_spec
+from tools.generate_client import USER_FIELDS, user_fields
 
 GOOD = {
     "username": "jane.deer",
@@ -24,13 +25,19 @@ GOOD = {
 }
 
 
-def test_rules_match_the_spec() -> None:
+def test_rules_are_the_specs() -> None:
+    """The packaged rules are a fresh extraction of the spec (make check-generated says so
+    too), and the views validation.py builds from them say what the spec says."""
+    assert USER_FIELDS.read_text(encoding="utf-8") == user_fields()
     schemas = load_spec()["components"]["schemas"]
     writable = schemas["UserWritable"]["properties"]
     assert set(writable) == validation.WRITABLE
     assert tuple(schemas["UserCreate"]["allOf"][1]["required"]) == validation.REQUIRED_ON_CREATE
+    assert set(validation.UPDATE_RULES) == {"is_active"}
     for name, limit in validation.MAX_LENGTH.items():
         assert writable[name]["maxLength"] == limit
+    assert {n for n, p in writable.items() if "maxLength" in p} == set(validation.MAX_LENGTH)
+    # identifiers.py's username rule (used for the update key) is the spec's pattern.
     assert writable["username"]["pattern"] == validation.USERNAME.pattern
     for name, values in validation.ENUMS.items():
         ref = writable[name]["$ref"].rsplit("/", 1)[1]
@@ -38,6 +45,28 @@ def test_rules_match_the_spec() -> None:
     assert {n for n, p in writable.items() if p.get("type") == "boolean"} == set(
         validation.BOOLEANS
     )
+
+
+def test_the_spec_wins_where_the_hand_copy_had_no_limit() -> None:
+    """The profile's column sizes (a 500 on the server, MySQL's) were unchecked here."""
+    rows = [{**GOOD, "bio": "b" * 3001, "lt_company": "c" * 256, "lt_level": "l" * 151}]
+    assert problems(rows) == [
+        "row 1, field bio: 3001 characters, at most 3000 allowed",
+        "row 1, field lt_company: 256 characters, at most 255 allowed",
+        "row 1, field lt_level: 151 characters, at most 150 allowed",
+    ]
+
+
+def test_the_ilt_supervisor_is_an_email_or_a_2021_boolean() -> None:
+    """The spec's type is [string, boolean]: a real boolean (JSON input) is sent as one; text
+    is an e-mail, so "true" in a CSV cell is no boolean here."""
+    for value, sent in ((False, False), (" b@x.com ", "b@x.com")):
+        checked = validate_users([{**GOOD, "lt_ilt_supervisor": value}], creating=True)
+        assert checked.problems == []
+        assert checked.rows[0]["lt_ilt_supervisor"] == sent
+    assert problems([{**GOOD, "lt_ilt_supervisor": "true"}]) == [
+        "row 1, field lt_ilt_supervisor: not an e-mail address"
+    ]
 
 
 def problems(rows: list[dict[str, Any]], **options: Any) -> list[str]:

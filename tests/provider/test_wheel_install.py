@@ -112,6 +112,7 @@ def test_make_dist_builds_what_is_released(dist: Path) -> None:
     with zipfile.ZipFile(dist / names[0]) as provider:
         tops = {name.split("/")[0] for name in provider.namelist()}
         assert "triboo_provider/py.typed" in provider.namelist()  # PEP 561, as the client's
+        assert "triboo_provider/user_fields.json" in provider.namelist()  # validation's rules
     assert tops == {"triboo_provider", f"airflow_provider_triboo-{PROVIDER_VERSION}.dist-info"}
     with zipfile.ZipFile(dist / names[2]) as client:
         tops = {name.split("/")[0] for name in client.namelist()}
@@ -195,18 +196,36 @@ def test_fresh_venv_has_only_registry_packages_and_the_release(venv: Path, dist:
         assert str(ROOT) not in pth.read_text(), pth.name
 
 
-def test_the_release_check_wants_py_typed(dist: Path, tmp_path: Path) -> None:
-    """build_dist's check refuses a provider wheel without its PEP 561 marker."""
+@pytest.mark.parametrize("needed", ["py.typed", "user_fields.json"])
+def test_the_release_check_wants_py_typed_and_the_rules(
+    dist: Path, tmp_path: Path, needed: str
+) -> None:
+    """build_dist's check refuses a provider wheel without its PEP 561 marker or without
+    the user-field rules validation.py reads at import."""
     (wheel,) = dist.glob("airflow_provider_triboo-*.whl")
     stripped = tmp_path / wheel.name
     with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(stripped, "w") as target:
         for item in source.infolist():
-            if item.filename != "triboo_provider/py.typed":
+            if item.filename != f"triboo_provider/{needed}":
                 target.writestr(item, source.read(item))
     assert build_dist.wheel_problems(wheel, build_dist.PROVIDER, PROVIDER_VERSION) == []
     assert build_dist.wheel_problems(stripped, build_dist.PROVIDER, PROVIDER_VERSION) == [
-        f"{wheel.name}: no triboo_provider/py.typed"
+        f"{wheel.name}: no triboo_provider/{needed}"
     ]
+
+
+def test_the_installed_provider_reads_its_packaged_rules(venv: Path, tmp_path: Path) -> None:
+    """validation.py builds its rules at import from the installed user_fields.json."""
+    code = (
+        "from triboo_provider import validation as v;"
+        "row = {'user_id': '3', 'lt_gdpr': 'yes'};"
+        "print(len(v.WRITABLE), v.MAX_LENGTH['bio'], v.REQUIRED_ON_CREATE[0],"
+        " v.validate_users([row], creating=False, key='user_id').rows)"
+    )
+    result = _run(venv, str(venv / "bin" / "python"), "-c", code, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(" ", 3)[1:3] == ["3000", "username"]
+    assert result.stdout.strip().endswith("[{'user_id': 3, 'lt_gdpr': True}]")
 
 
 def test_a_type_checker_sees_the_installed_providers_types(venv: Path, tmp_path: Path) -> None:
