@@ -161,3 +161,16 @@ def test_create_reports_each_missing_required_field(missing: set[str]) -> None:
 )
 def test_a_field_the_spec_does_not_know_is_refused(name: str) -> None:
     assert check(name, "x")[1] == [f"row 1, field {name}: unknown field"]
+
+
+@given(
+    good=st.from_regex(r"[A-Za-z0-9@.+_-]{1,20}", fullmatch=True),
+    bad=st.characters(exclude_characters="@.+_-", exclude_categories=("Cc", "Cs")).filter(
+        lambda c: not (c.isascii() and c.isalnum()) and not c.isspace()
+    ),
+)
+def test_a_username_is_the_specs_pattern(good: str, bad: str) -> None:
+    assert check("username", good)[1] == []
+    assert check("username", f"{good}{bad}{good}")[1] == [
+        "row 1, field username: not a username (letters, digits and @.+-_ only)"
+    ]
