@@ -79,7 +79,7 @@ def configured_input(operator: Any, route: str) -> tuple[str, str]:
     with suppress(Exception):  # a connection the settings refuse: next best
         return api_dataset(operator.hook.settings.base_url, route)
     try:
-        from triboo_provider.settings import base_url  # noqa: PLC0415
+        from triboo_provider.client.urls import base_url  # noqa: PLC0415
 
         connection = operator.hook.get_connection(operator.triboo_conn_id)
         return api_dataset(base_url(connection.host, connection.schema, connection.port), route)

@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from triboo_provider.exceptions import TribooInputError
+from triboo_provider.client.errors import TribooInputError
 
 _SEPARATORS = re.compile(r"[,\r\n]")
 # What a template prints for a missing value (Python's None, JSON's null).

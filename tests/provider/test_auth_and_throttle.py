@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from triboo_provider.auth import ClientCredentialsAuth, TokenError
-from triboo_provider.throttle import RateLimitedTransport, scope_of
+from triboo_provider.client.auth import ClientCredentialsAuth, TokenError
+from triboo_provider.client.throttle import RateLimitedTransport, scope_of
 
 
 class Server:

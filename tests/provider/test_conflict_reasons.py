@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from triboo_provider import answers
+from triboo_provider.client import answers
 from triboo_provider.exceptions import TribooConflictError
 
 # (current build's body, 2021 build's body, reason): the sandbox's and the spec's bodies.

@@ -29,10 +29,10 @@ from airflow.sdk import Connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
+from triboo_provider.client.settings import DEPRECATED_EXTRAS, TribooSettings
 from triboo_provider.exceptions import TribooConfigError, TribooConnectionError
 from triboo_provider.get_provider_info import get_provider_info
 from triboo_provider.hooks.triboo import TribooHook
-from triboo_provider.settings import DEPRECATED_EXTRAS, TribooSettings
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
 from tests.provider.conftest import TOKEN

@@ -13,8 +13,8 @@ import pytest
 from airflow._shared.secrets_masker import should_hide_value_for_key as api_hides
 from airflow.configuration import conf
 from airflow.sdk._shared.secrets_masker import should_hide_value_for_key as task_hides
+from triboo_provider.client.settings import DEPRECATED_EXTRAS, TribooSettings
 from triboo_provider.get_provider_info import get_provider_info
-from triboo_provider.settings import DEPRECATED_EXTRAS, TribooSettings
 
 (FORM,) = get_provider_info()["connection-types"]
 

@@ -15,6 +15,8 @@ import pytest
 from airflow.exceptions import AirflowProviderDeprecationWarning
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from triboo_provider.client.http_rules import origin
+from triboo_provider.client.settings import TribooSettings, base_url, endpoint
 from triboo_provider.exceptions import (
     TribooConfigError,
     TribooConnectionError,
@@ -22,8 +24,6 @@ from triboo_provider.exceptions import (
 )
 from triboo_provider.get_provider_info import get_provider_info
 from triboo_provider.hooks.triboo import TribooHook
-from triboo_provider.http_rules import origin
-from triboo_provider.settings import TribooSettings, base_url, endpoint
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
 from tests.provider.conftest import CLIENT_SECRET

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
+from triboo_provider.client.http_rules import origin, retry_after_seconds, same_origin, shown_url
 from triboo_provider.exceptions import TribooAPIError, TribooError, TribooRateLimitError
 from triboo_provider.hooks.triboo import TribooHook, TribooSettings
-from triboo_provider.http_rules import origin, retry_after_seconds, same_origin, shown_url
 from triboo_provider.operators.reports import TribooExportCoursesOperator
 from triboo_sandbox.server import SandboxServer, make_sandbox
 from werkzeug import Response

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import triboo_provider.hooks.triboo as hook_module
+import triboo_provider.client.reports as reports_module
+import triboo_provider.client.users as users_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
+from triboo_provider.client.paging import MAX_RESTARTS, Envelope, consistent_pages
 from triboo_provider.exceptions import TribooNotFoundError, TribooPaginationError
 from triboo_provider.hooks.triboo import TribooHook
 from triboo_provider.operators.reports import TribooExportUserProgressOperator
-from triboo_provider.paging import MAX_RESTARTS, consistent_pages
 from triboo_sandbox.server import SandboxServer, make_sandbox
 from werkzeug import Request, Response
 
@@ -61,7 +62,7 @@ class ChangingList:
 
 def read(server: ChangingList) -> list[int]:
     walk = consistent_pages(
-        server.page,
+        lambda number: Envelope.of_json(server.page(number)),
         lambda item: item["id"],
         operation="listThings",
         check_next=lambda _: None,
@@ -152,7 +153,8 @@ ROUTES = {
 def test_every_paged_operation_the_hook_uses_is_swept() -> None:
     used = {
         value.__name__.rsplit(".", 1)[1]
-        for value in vars(hook_module).values()
+        for module in (users_module, reports_module)
+        for value in vars(module).values()
         if inspect.ismodule(value) and value.__name__.startswith("triboo_client.api.")
     }
     paged = {

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from airflow.sdk import DAG
 from pytest_httpserver import HTTPServer
+from triboo_provider.client.http_rules import retry_after_seconds
 from triboo_provider.exceptions import (
     TribooAPIError,
     TribooAuthError,
@@ -26,7 +27,6 @@ from triboo_provider.exceptions import (
     TribooServerError,
 )
 from triboo_provider.hooks.triboo import TribooHook
-from triboo_provider.http_rules import retry_after_seconds
 from triboo_provider.inputs import load_rows
 from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
 from triboo_provider.operators.reports import (

@@ -233,7 +233,7 @@ def test_a_type_checker_sees_the_installed_providers_types(venv: Path, tmp_path:
     py.typed it skips the package: "missing library stubs or py.typed marker")."""
     dag = tmp_path / "user_dag.py"
     dag.write_text(
-        "from triboo_provider.http_rules import shown_url\n"
+        "from triboo_provider.client.http_rules import shown_url\n"
         "url: int = shown_url('https://acme.example/oauth2/access_token')\n"
     )
     result = subprocess.run(

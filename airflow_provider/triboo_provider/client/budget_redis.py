@@ -19,6 +19,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.commands.core import Script
 from redis.retry import Retry
+
 from triboo_provider.client.budget import StoreUnavailable
 
 # ARGV: window_us, now_us ("" for the server's clock), then per script below. Numbers go to

@@ -18,71 +18,96 @@ While the caller works on a page, the next one is already being fetched (one pag
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Generator, Hashable, Iterator
+from collections.abc import Callable, Generator, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, Protocol, TypeGuard, TypeVar
 
-from triboo_provider.exceptions import TribooNotFoundError, TribooPaginationError
+from triboo_provider.client.errors import TribooNotFoundError, TribooPaginationError
+from triboo_provider.client.protocols import JSONObject, Log
 
 MAX_RESTARTS = 3
 
+Item = TypeVar("Item")
+Item_co = TypeVar("Item_co", covariant=True)
+
+
+class PageModel(Protocol[Item_co]):
+    """A generated page model (``UserPage``, ``CoursePage``...): ``next`` is ``next_``."""
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def num_pages(self) -> int: ...
+
+    @property
+    def next_(self) -> str | None: ...
+
+    @property
+    def results(self) -> Sequence[Item_co]: ...
+
 
 @dataclass(frozen=True)
-class Envelope:
+class Envelope(Generic[Item]):
     """The fields of one page that the walk reads, from either page shape."""
 
     count: int
     num_pages: int
     next: str | None
-    results: list[Any]
+    results: list[Item]
 
-    @classmethod
-    def of(cls, page: Any) -> Envelope:
-        """From plain JSON (a dict) or from a generated page model (``next`` is ``next_``).
+    @staticmethod
+    def of_json(page: object) -> Envelope[JSONObject]:
+        """A page of plain JSON (the export path's orjson decoding).
 
-        :raises ValueError: plain JSON that is not a page of objects (read inside the
+        :raises ValueError: not a page of objects: ``count`` and ``num_pages`` integers,
+            ``next`` a string or null, ``results`` a list of objects (read inside the
             request's attempt, this makes it an unreadable answer).
         """
-        if isinstance(page, Envelope):
-            return page
-        item: type = object  # a generated model's parser checked its items already
-        if isinstance(page, dict):
-            count, pages = page.get("count"), page.get("num_pages")
-            link, results, item = page.get("next"), page.get("results"), dict
-        else:
-            count, pages, link, results = page.count, page.num_pages, page.next_, page.results
-        if (
-            not isinstance(results, list)
-            or not all(isinstance(entry, item) for entry in results)
-            or isinstance(count, bool)
-            or not isinstance(count, int)
-            or isinstance(pages, bool)
-            or not isinstance(pages, int)
-            or not (link is None or isinstance(link, str))
-        ):
-            raise ValueError("not a page: count, num_pages, next and a list of results")
-        return cls(count, pages, link, list(results))
+        if not isinstance(page, dict):
+            raise ValueError("not a page: a JSON object was due")
+        results = page.get("results")
+        if not isinstance(results, list) or not all(isinstance(e, dict) for e in results):
+            raise ValueError("not a page: its results are no list of objects")
+        return _checked(page.get("count"), page.get("num_pages"), page.get("next"), results)
+
+    @staticmethod
+    def of_model(page: PageModel[Item]) -> Envelope[Item]:
+        """A generated page model (its parser checked the items, not the envelope's types).
+
+        :raises ValueError: as :meth:`of_json`, for the envelope's fields.
+        """
+        return _checked(page.count, page.num_pages, page.next_, list(page.results))
+
+
+def _checked(count: object, pages: object, link: object, results: list[Item]) -> Envelope[Item]:
+    if not _whole(count) or not _whole(pages) or not (link is None or isinstance(link, str)):
+        raise ValueError("not a page: count, num_pages, next and a list of results")
+    return Envelope(count, pages, link, results)
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def consistent_pages(
-    fetch: Callable[[int], Any],
-    key: Callable[[Any], Hashable | None],
+    fetch: Callable[[int], Envelope[Item]],
+    key: Callable[[Item], Hashable | None],
     *,
     operation: str,
     check_next: Callable[[str | None], None],
-    log: logging.Logger | Any,
+    log: Log,
     max_restarts: int = MAX_RESTARTS,
-) -> Iterator[list[Any]]:
+) -> Iterator[list[Item]]:
     """Yield each page's items not yielded before, until a walk ends consistently.
 
     A walk is read again from page 1 when ``count`` or ``num_pages`` changes between two
     pages, when a page past the new end answers 404, or when it ends with fewer distinct
     items than ``count`` (an item slipped between pages, or another came twice).
 
-    :param fetch: page number (1-based) to the parsed page; raises
-        :class:`~triboo_provider.exceptions.TribooNotFoundError` for a page past the end.
+    :param fetch: page number (1-based) to the page's envelope; raises
+        :class:`~triboo_provider.client.errors.TribooNotFoundError` for a page past the end.
     :param key: an item's identity (``user_id``, a course ``id``); None: never a duplicate.
     :param check_next: sees every page's ``next`` link.
     :raises TribooPaginationError: the list still changed after ``max_restarts`` restarts
@@ -110,23 +135,23 @@ def consistent_pages(
 
 def _walk(
     pool: ThreadPoolExecutor,
-    fetch: Callable[[int], Any],
-    key: Callable[[Any], Hashable | None],
+    fetch: Callable[[int], Envelope[Item]],
+    key: Callable[[Item], Hashable | None],
     seen: set[Hashable],
     *,
     operation: str,
     check_next: Callable[[str | None], None],
-    log: logging.Logger | Any,
-) -> Generator[list[Any], None, str | None]:
+    log: Log,
+) -> Generator[list[Item], None, str | None]:
     """One walk from page 1, one page ahead; returns None when it was consistent, else
     what changed."""
     number, layout = 1, None
     distinct: set[Hashable] = set()
     anonymous = 0
-    pending: Future[Any] | None = pool.submit(fetch, 1)
+    pending: Future[Envelope[Item]] | None = pool.submit(fetch, 1)
     while pending is not None:
         try:
-            page = Envelope.of(pending.result())
+            page = pending.result()
         except TribooNotFoundError:
             if number == 1:
                 raise
@@ -141,7 +166,7 @@ def _walk(
         if page.next is not None and number < page.num_pages:
             number += 1
             pending = pool.submit(fetch, number)
-        fresh = []
+        fresh: list[Item] = []
         for item in page.results:
             identity = key(item)
             if identity is None:

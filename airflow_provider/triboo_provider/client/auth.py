@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator
 
 import httpx
 
-from triboo_provider.http_rules import shown_url
+from triboo_provider.client.http_rules import shown_url
 
 # 401 bodies that mean "get a new token"; anything else (wrong scheme, no credentials at
 # all) would fail again with a fresh token.
@@ -27,7 +27,7 @@ class TokenError(Exception):
 
     ``retry_after`` is the answer's ``Retry-After`` header as received (or None);
     ``from_body`` says whether ``error`` is the server's own (a JSON ``error``), not ours;
-    ``url`` is the token URL tried, as :func:`~triboo_provider.http_rules.shown_url` shows
+    ``url`` is the token URL tried, as :func:`~triboo_provider.client.http_rules.shown_url` shows
     it (scheme, host, port and path: never a credential or a query), or "" when not known.
     """
 

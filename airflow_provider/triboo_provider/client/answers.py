@@ -1,39 +1,35 @@
 """How an unexpected answer becomes one typed error, and how long to wait before a retry.
 
 No generated model is needed to read an answer, and nothing here imports Airflow beyond
-the error tree (:mod:`triboo_provider.exceptions`).
+the error tree (:mod:`triboo_provider.client.errors`).
 
 Every status keeps its number whatever the body: :func:`api_error` types a documented
 answer, :func:`unreadable` one the generated parser could not read, :func:`undocumented` a
 status the spec does not document for the operation, :func:`token_error` a refused token
-request. :func:`retryable` and :func:`wait` are the retry policy's two questions.
+request. How long to wait and what to retry is :mod:`triboo_provider.client.retry`'s.
 """
 
 from __future__ import annotations
 
-import logging
-import random
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 import httpx
 import orjson
-from tenacity import RetryCallState
 
-from triboo_provider.auth import TokenError
-from triboo_provider.exceptions import (
+from triboo_provider.client.auth import TokenError
+from triboo_provider.client.errors import (
     ConflictReason,
     TribooAPIError,
     TribooAuthError,
     TribooConflictError,
-    TribooConnectionError,
     TribooNotFoundError,
     TribooRateLimitError,
     TribooServerError,
     TribooValidationError,
 )
-from triboo_provider.http_rules import retry_after_seconds
+from triboo_provider.client.http_rules import retry_after_seconds
 
 # The error type of each 4xx status the server documents; 5xx are TribooServerError.
 ERRORS: dict[int, type[TribooAPIError]] = {
@@ -184,59 +180,3 @@ def token_error(problem: TokenError) -> TribooAPIError:
         return TribooServerError("getAccessToken", status, detail)
     headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
     return api_error("getAccessToken", status, headers, None, detail)
-
-
-def retryable(
-    problem: BaseException, *, safe: bool, longest_wait: float, log: logging.Logger | Any
-) -> bool:
-    """Whether a try that raised ``problem`` is tried again.
-
-    A 429 always, after its ``Retry-After``; a connection error or a server error only for
-    a ``safe`` call. A ``Retry-After`` (429, 503) longer than ``longest_wait`` seconds is
-    not waited for: the error goes up at once, so the task's own retry comes back later
-    instead of holding a worker (and ``time.sleep`` never sees an absurd value).
-    """
-    wait_for = problem.retry_after if isinstance(problem, TribooAPIError) else None
-    if wait_for is not None and wait_for > longest_wait:
-        log.warning(
-            "Triboo %s: the server asks to wait %.0f s, more than retry_after_max (%.0f s); "
-            "not waiting",
-            problem.operation if isinstance(problem, TribooAPIError) else "call",
-            wait_for,
-            longest_wait,
-        )
-        return False
-    if isinstance(problem, TribooRateLimitError):
-        return True
-    return safe and isinstance(problem, TribooConnectionError | TribooServerError)
-
-
-def backoff(attempt: int, cap: float) -> float:
-    """Exponential backoff with full jitter."""
-    return random.uniform(0, min(cap, 2.0**attempt))  # noqa: S311 - jitter, not security
-
-
-def wait(state: RetryCallState, cap: float, log: logging.Logger | Any) -> float:
-    """:func:`wait_after` for a tenacity retry state."""
-    problem = state.outcome.exception() if state.outcome else None
-    return wait_after(problem, state.attempt_number, cap, log)
-
-
-def wait_after(
-    problem: BaseException | None, attempt: int, cap: float, log: logging.Logger | Any
-) -> float:
-    """Seconds before try ``attempt + 1``: the answer's ``Retry-After`` (429, 503) plus up
-    to half a second of jitter, else :func:`backoff` capped at ``cap`` (with a warning when
-    the answer had a ``Retry-After`` that could not be read)."""
-    if isinstance(problem, TribooAPIError):
-        if problem.retry_after is not None:
-            # The server's word, within retry_after_max: sooner only earns another refusal.
-            return problem.retry_after + random.uniform(0, 0.5)  # noqa: S311
-        if problem.retry_after_header is not None:
-            log.warning(
-                "Triboo %s: Retry-After %r is neither seconds nor an HTTP-date; "
-                "backing off instead",
-                problem.operation,
-                problem.retry_after_header[:64],
-            )
-    return backoff(attempt, cap)
