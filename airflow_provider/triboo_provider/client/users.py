@@ -6,7 +6,7 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from functools import partial
 from http import HTTPStatus
-from typing import Literal, overload
+from typing import Literal, TypeVar, overload
 
 from triboo_client import models
 from triboo_client.api.users import (
@@ -35,6 +35,7 @@ _UPDATE_OPERATIONS = {
     "username": "partialUpdateUserByUsername",
     "email": "partialUpdateUserByEmail",
 }
+Body = TypeVar("Body", models.UserCreate, models.UserUpdate)
 UsersPageAnswer = models.UserPage | models.ApiError | models.AuthenticationError
 
 
@@ -115,11 +116,12 @@ class Users(ClientCore):
         looked up first (:class:`~triboo_provider.client.retry.Recoverable`), and created
         again only if absent.
 
+        :raises TribooInputError: ``fields`` is no valid user (a required field missing).
         :raises TribooConflictError: the username or e-mail is taken (``reason``).
         :raises TribooServerError: the created user is not found by its username.
         """
-        body = models.UserCreate.from_dict(fields)
-        username = fields["username"]
+        body = _body(models.UserCreate, fields)
+        username = body.username
         self.call(
             "createUser",
             lambda: create_user.sync_detailed(client=self.api, body=body),
@@ -146,7 +148,7 @@ class Users(ClientCore):
         operation = _UPDATE_OPERATIONS.get(by)
         if operation is None:
             raise TribooInputError([f"by must be one of {sorted(_UPDATE_OPERATIONS)}, not {by!r}"])
-        body = models.UserUpdate.from_dict(fields)
+        body = _body(models.UserUpdate, fields)
         api, key = self.api, str(identifier)
         if by == "id":
             try:
@@ -199,6 +201,15 @@ class Users(ClientCore):
             )
             outcomes.extend(_deactivated("deactivateUsersByUsername", results))
         return outcomes
+
+
+def _body(model: type[Body], fields: JSONObject) -> Body:
+    """The request body of ``fields``, or the caller's problem as an input error."""
+    try:
+        return model.from_dict(fields)
+    except (KeyError, TypeError, ValueError, AttributeError) as problem:
+        why = f"{model.__name__} fields: {type(problem).__name__} {problem}"
+        raise TribooInputError([why]) from problem
 
 
 def _deactivated(operation: str, results: object) -> list[JSONObject]:
