@@ -408,3 +408,28 @@ def test_tls_verification_off_is_logged(
     hook.api  # noqa: B018
     assert "TLS certificate verification is OFF" in "".join(capfd.readouterr())
     hook.close()
+
+
+def test_close_closes_both_clients_is_safe_twice_and_the_hook_is_a_context_manager(
+    token_endpoint: HTTPServer, connect: Callable[..., None]
+) -> None:
+    connect(token_endpoint.url_for("").rstrip("/"))
+    with TribooHook() as hook:
+        clients = [hook.api.get_httpx_client(), hook.jwt_api.get_httpx_client()]
+        assert not any(client.is_closed for client in clients)
+    assert all(client.is_closed for client in clients)
+    hook.close()  # again: nothing left to close, no error
+    hook.close()
+
+
+def test_close_after_a_failed_call_closes_the_clients(
+    httpserver: HTTPServer, connect: Callable[..., None]
+) -> None:
+    connect(httpserver.url_for("").rstrip("/"), max_retries=0)
+    hook = TribooHook()
+    client = hook.api.get_httpx_client()
+    with pytest.raises(TribooServerError):  # no token endpoint there: a 500
+        hook.find_users(usernames=["a"])
+    hook.close()
+    assert client.is_closed
+    hook.close()
