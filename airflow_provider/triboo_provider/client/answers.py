@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
 
 import httpx
 import orjson
@@ -63,7 +62,7 @@ def conflict_reason(detail: str) -> ConflictReason:
     return CONFLICT_REASONS.get(detail.strip().casefold(), "unknown")
 
 
-def detail_of(parsed: Any) -> str:
+def detail_of(parsed: object) -> str:
     """The server's short reason, from either error generation; never a body dump."""
     for name in ("detail", "status", "error", "error_code", "api_error_message"):
         value = parsed.get(name) if isinstance(parsed, dict) else getattr(parsed, name, None)
@@ -73,7 +72,7 @@ def detail_of(parsed: Any) -> str:
 
 
 def api_error(
-    operation: str, status: int, headers: Mapping[str, str], parsed: Any, detail: str = ""
+    operation: str, status: int, headers: Mapping[str, str], parsed: object, detail: str = ""
 ) -> TribooAPIError:
     """The typed error for an unexpected ``status``, whatever its body said (or failed to)."""
     detail = detail or detail_of(parsed)

@@ -24,9 +24,9 @@ import difflib
 import math
 import re
 import warnings
-from typing import Any
 
 from triboo_provider.client.errors import DEPRECATION, TribooConfigError
+from triboo_provider.client.protocols import JSONObject
 from triboo_provider.get_provider_info import get_provider_info
 
 MASK = "***"  # what Airflow shows, and its form saves, in place of a hidden value
@@ -40,9 +40,7 @@ _SHOWN_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _SHOWN_DIGITS = 2
 
 
-def read_extras(
-    extra: dict[str, Any], problems: list[str], defaults: dict[str, object]
-) -> dict[str, Any]:
+def read_extras(extra: JSONObject, problems: list[str], defaults: dict[str, object]) -> JSONObject:
     """The known extras, coerced and range-checked; problems are appended, not raised.
 
     :param extra: the connection's extras (``token_path`` is popped into ``oauth2_path``).
@@ -58,7 +56,7 @@ def read_extras(
         hint = f" (did you mean {close[0]}?)" if close else ""
         problems.append(f"unknown extra {_shown_name(name)}{hint}; known: {', '.join(known)}")
     form = get_provider_info()["connection-types"][0]["conn-fields"]
-    values: dict[str, Any] = {}
+    values: JSONObject = {}
     for name in known:
         if name not in extra or not given(extra[name]):
             continue  # absent, null or "": the default
@@ -75,7 +73,7 @@ def read_extras(
     return values
 
 
-def _deprecated(extra: dict[str, Any], problems: list[str]) -> None:
+def _deprecated(extra: JSONObject, problems: list[str]) -> None:
     """Read ``token_path`` as ``oauth2_path``, with a deprecation warning; drop a ``***``."""
     for old, new in DEPRECATED_EXTRAS.items():
         if old not in extra:
@@ -103,7 +101,7 @@ def _deprecated(extra: dict[str, Any], problems: list[str]) -> None:
         warnings.warn(note, DEPRECATION, stacklevel=5)
 
 
-def _coerce(name: str, value: Any, kind: type) -> Any:
+def _coerce(name: str, value: object, kind: type) -> object:
     """``value`` as ``kind``; strings (a connection URI's extras are all strings) are read."""
     text = value.strip() if isinstance(value, str) else None
     if text is not None and TEMPLATE.search(text):
@@ -125,7 +123,7 @@ def _coerce(name: str, value: Any, kind: type) -> Any:
     return text
 
 
-def _integer(name: str, value: Any, text: str | None) -> int:
+def _integer(name: str, value: object, text: str | None) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -135,7 +133,7 @@ def _integer(name: str, value: Any, text: str | None) -> int:
     raise _wrong(name, "a whole number", value)
 
 
-def _number(name: str, value: Any, text: str | None) -> float:
+def _number(name: str, value: object, text: str | None) -> float:
     if isinstance(value, int | float):
         number = float(value)
     elif text is not None and _NUMBER.fullmatch(text):
@@ -150,7 +148,7 @@ def _number(name: str, value: Any, text: str | None) -> float:
 _WHAT = {int: "a whole number", float: "a number", str: "text"}
 
 
-def _check_range(name: str, value: Any, schema: dict[str, Any]) -> None:
+def _check_range(name: str, value: object, schema: JSONObject) -> None:
     low, high = schema.get("minimum"), schema.get("maximum")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return
@@ -158,7 +156,7 @@ def _check_range(name: str, value: Any, schema: dict[str, Any]) -> None:
         raise TribooConfigError(f"extra {name} must be {_bounds(schema)}")
 
 
-def _bounds(schema: dict[str, Any]) -> str:
+def _bounds(schema: JSONObject) -> str:
     """The range of a numeric extra in words, from the form's schema."""
     low, high = schema.get("minimum"), schema.get("maximum")
     return f"at least {low}" if high is None else f"between {low} and {high}"
@@ -180,7 +178,7 @@ def _stripped(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _wrong(name: str, what: str, value: Any) -> TribooConfigError:
+def _wrong(name: str, what: str, value: object) -> TribooConfigError:
     # The value is not repeated (someone may have pasted a secret in the wrong field).
     hint = (
         f": it holds {MASK}, the mask Airflow shows for hidden values; enter the real value"

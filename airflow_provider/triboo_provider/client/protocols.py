@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import httpx
-from triboo_client import AuthenticatedClient
+if TYPE_CHECKING:  # annotations only: the settings import this module, not the HTTP stack
+    import httpx
+    from triboo_client import AuthenticatedClient
 
 # A decoded JSON object: the one place ``Any`` stands in the client core's signatures.
 JSONObject = dict[str, Any]

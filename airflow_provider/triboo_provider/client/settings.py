@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import Any
 
 import httpx
 
@@ -40,6 +39,7 @@ from triboo_provider.client.extras import (
     unrendered,
 )
 from triboo_provider.client.http_rules import same_origin
+from triboo_provider.client.protocols import JSONObject
 from triboo_provider.client.throttle import SERVER_LIMITS
 from triboo_provider.client.urls import CONTROL, base_url, endpoint
 
@@ -86,7 +86,7 @@ class TribooSettings:
         host: str | None,
         login: str | None,
         password: str | None,
-        extra: dict[str, Any],
+        extra: JSONObject,
         *,
         schema: str | None = None,
         port: int | str | None = None,
