@@ -94,10 +94,14 @@ class ClientCore:
     def close(self) -> None:
         """Close both HTTP clients; safe to call twice, after a failure, or before any
         request. The next call opens new ones."""
-        for name in ("api", "jwt_api"):
-            client: AuthenticatedClient | None = self.__dict__.pop(name, None)
-            if client is not None:
-                client.get_httpx_client().close()
+        # Both are dropped first, so a close that raises leaves none half-open for the next.
+        opened = [self.__dict__.pop(name, None) for name in ("api", "jwt_api")]
+        try:
+            if opened[0] is not None:
+                opened[0].get_httpx_client().close()
+        finally:
+            if opened[1] is not None:
+                opened[1].get_httpx_client().close()
 
     def __enter__(self) -> Self:
         return self
