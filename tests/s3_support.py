@@ -120,7 +120,7 @@ def low_part_size(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """Parts of ``size`` bytes, and moto accepting them (S3's minimum is 5 MiB): to see a
     multipart upload of many parts with a small sandbox."""
     import moto.s3.models
-    from triboo_provider import s3 as s3_module
+    from triboo_provider import s3_multipart
 
-    monkeypatch.setattr(s3_module, "PART_BYTES", size)
+    monkeypatch.setattr(s3_multipart, "PART_BYTES", size)
     monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", size)

@@ -67,7 +67,7 @@ def api_dataset(base_url: str, route: str) -> tuple[str, str]:
 def file_dataset(path: Any) -> tuple[str, str]:
     """``(namespace, name)`` of an output (anything a path parameter takes, or a
     :class:`~triboo_provider.targets.Target`), never its conn id."""
-    from triboo_provider.writers import as_target  # noqa: PLC0415 - pyarrow, lazily
+    from triboo_provider.stores import as_target  # noqa: PLC0415 - ObjectStoragePath, lazily
 
     return as_target(path).dataset()
 

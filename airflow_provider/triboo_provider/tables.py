@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from triboo_provider.writers import timestamp
+from triboo_provider.formats import timestamp
 
 _TS = pa.timestamp("us", tz="UTC")
 _PROGRESS = [

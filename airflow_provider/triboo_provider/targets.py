@@ -247,8 +247,8 @@ def _check_key(param: str, key: str) -> None:
         )
     try:
         size = len(key.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise TribooInputError([f"{where} is not valid UTF-8"]) from None
+    except UnicodeEncodeError as problem:
+        raise TribooInputError([f"{where} is not valid UTF-8"]) from problem
     if size > MAX_KEY_BYTES:
         raise TribooInputError([f"{where}: longer than {MAX_KEY_BYTES} bytes ({size})"])
     if _CONTROL.search(key):
@@ -281,8 +281,8 @@ def _check_local(param: str, path: str) -> None:
         raise TribooInputError([f"{param}: {path[:200]!r} holds a control character"])
     try:
         path.encode("utf-8")
-    except UnicodeEncodeError:
-        raise TribooInputError([f"{param}: {path[:200]!r} is not valid UTF-8"]) from None
+    except UnicodeEncodeError as problem:
+        raise TribooInputError([f"{param}: {path[:200]!r} is not valid UTF-8"]) from problem
     if os.path.basename(path) in ("", ".", ".."):
         raise TribooInputError([f"{param}: {path!r} names a folder, not a file"])
     first = path.split("/", 1)[0]

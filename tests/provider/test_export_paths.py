@@ -247,7 +247,7 @@ def test_another_fsspec_store_restores_both_tables(monkeypatch: pytest.MonkeyPat
     from fsspec.implementations.memory import (  # type: ignore[import-untyped]
         MemoryFileSystem,
     )
-    from triboo_provider import writers
+    from triboo_provider import stores
 
     memory = MemoryFileSystem()
     memory.store.clear()
@@ -257,14 +257,14 @@ def test_another_fsspec_store_restores_both_tables(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(airflow_fs, "_register_filesystems", lambda: registered)
     for name in ("main.csv", "badges.csv"):
         memory.pipe(f"/lake/{name}", b"YESTERDAY " + name.encode())
-    original = writers._RenamedFile.commit
+    original = stores._RenamedFile.commit
 
     def lost(self: Any) -> None:
         original(self)
         if self.path.name == "badges.csv":
             raise OSError("the answer was lost")
 
-    monkeypatch.setattr(writers._RenamedFile, "commit", lost)
+    monkeypatch.setattr(stores._RenamedFile, "commit", lost)
 
     def export() -> None:
         with atomic_tables(
