@@ -59,7 +59,7 @@ def example_triboo_completion() -> None:
         import pyarrow.parquet as pq
         from airflow.sdk import ObjectStoragePath
         from airflow.sdk.exceptions import AirflowFailException
-        from triboo_provider.writers import atomic_table
+        from triboo_provider.outputs import write_table
 
         path = (params or {}).get("progress_path")
         if not path and triggering_asset_events:
@@ -81,24 +81,8 @@ def example_triboo_completion() -> None:
             .aggregate([("status", "count"), ("completed", "sum")])
         )
         rows = sorted(grouped.to_pylist(), key=lambda r: r["course_id"])
-
-        schema = pa.schema(
+        completion = pa.Table.from_pylist(
             [
-                ("course_id", pa.string()),
-                ("course_title", pa.string()),
-                ("enrolled", pa.int64()),
-                ("completed", pa.int64()),
-                ("completion_rate", pa.float64()),
-            ]
-        )
-        partition = source.parent
-        if partition.name.startswith("date=") and partition.parent.name == "user_progress":
-            # Never inside the user_progress dataset: its readers take every file for Parquet.
-            target = partition.parent.parent / "completion" / partition.name / "completion.csv"
-        else:
-            target = source.parent / f"{source.stem}.completion.csv"
-        with atomic_table(target, "csv", schema) as writer:
-            writer.write(
                 {
                     "course_id": r["course_id"],
                     "course_title": r["course_title"],
@@ -107,7 +91,25 @@ def example_triboo_completion() -> None:
                     "completion_rate": round(r["completed_sum"] / r["status_count"], 4),
                 }
                 for r in rows
-            )
+            ],
+            schema=pa.schema(
+                [
+                    ("course_id", pa.string()),
+                    ("course_title", pa.string()),
+                    ("enrolled", pa.int64()),
+                    ("completed", pa.int64()),
+                    ("completion_rate", pa.float64()),
+                ]
+            ),
+        )
+        partition = source.parent
+        if partition.name.startswith("date=") and partition.parent.name == "user_progress":
+            # Never inside the user_progress dataset: its readers take every file for Parquet.
+            target = partition.parent.parent / "completion" / partition.name / "completion.csv"
+        else:
+            target = source.parent / f"{source.stem}.completion.csv"
+        # Whole or not at all: a failed run never leaves a half-written completion.csv.
+        write_table(target, completion, "csv")
         print(f"completion for {len(rows)} courses written to {target}")
         return {"path": str(target), "courses": len(rows)}
 
