@@ -385,9 +385,9 @@ _WRITER = textwrap.dedent(
     """
     import sys, time, pyarrow as pa
     from airflow.sdk import ObjectStoragePath
-    from triboo_provider import s3
+    from triboo_provider import s3_multipart
     from triboo_provider.writers import atomic_table
-    s3.PART_BYTES = 8 * 1024
+    s3_multipart.PART_BYTES = 8 * 1024
     with atomic_table(ObjectStoragePath(sys.argv[1]), "csv", pa.schema([("a", pa.string())])) as w:
         while True:
             w.write([{"a": "x" * 1000}] * 10)
