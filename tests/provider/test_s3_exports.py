@@ -22,6 +22,7 @@ import pytest
 from airflow.sdk import ObjectStoragePath
 from triboo_provider import s3 as s3_module
 from triboo_provider.exceptions import TribooError, TribooInputError
+from triboo_provider.formats import Format
 from triboo_provider.hooks.triboo import TribooHook
 from triboo_provider.operators.reports import (
     TribooExportCourseProgressOperator,
@@ -56,7 +57,7 @@ def _course(tenant: Any) -> str:
     return str(next(k for k, c in tenant.sandbox.store.courses.items() if c.org == "acme"))
 
 
-def _exports(tenant: Any, base: str, fmt: str) -> dict[str, Any]:
+def _exports(tenant: Any, base: str, fmt: Format) -> dict[str, Any]:
     """Every export operator writing under ``base`` (a folder path or ``s3://`` URL)."""
     return {
         "user_progress": TribooExportUserProgressOperator(
@@ -85,7 +86,7 @@ def _key(summary_path: str, bucket: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
 def test_every_export_writes_the_same_bytes_to_s3_as_to_a_file(
-    tenant: Any, s3: S3, tmp_path: Path, fmt: str
+    tenant: Any, s3: S3, tmp_path: Path, fmt: Format
 ) -> None:
     for name, local in _exports(tenant, str(tmp_path), fmt).items():
         remote = _exports(tenant, s3.url("warehouse"), fmt)[name]
