@@ -22,9 +22,10 @@ from triboo_provider.identifiers import (
     match_key,
     username_problem,
 )
-from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
+from triboo_provider.operators.enrollments import Endpoint, TribooBulkEnrollOperator
 from triboo_provider.operators.reports import TribooExportUserProgressOperator
 from triboo_provider.operators.users import (
+    IfExists,
     TribooCreateUsersOperator,
     TribooDeactivateUsersOperator,
     TribooUpdateUsersOperator,
@@ -287,7 +288,9 @@ def test_a_case_only_difference_is_no_change(sandbox60: SandboxServer) -> None:
 
 
 @pytest.mark.parametrize("if_exists", ["skip", "update"])
-def test_create_finds_the_account_in_other_case(sandbox60: SandboxServer, if_exists: str) -> None:
+def test_create_finds_the_account_in_other_case(
+    sandbox60: SandboxServer, if_exists: IfExists
+) -> None:
     row = {"username": "JANE.DOE", "email": "jane.doe@ACME.example.com", "first_name": "J"}
     row |= {"last_name": "D", "name": "Jane Doe", "city": "Rome"}
     result = run(TribooCreateUsersOperator(task_id="c", users=[row], if_exists=if_exists))
@@ -321,7 +324,7 @@ def test_deactivate_by_a_username_in_other_case(sandbox60: SandboxServer) -> Non
 
 @pytest.mark.parametrize("endpoint", ["upstream", "extended"])
 def test_an_apostrophe_email_is_created_then_enrolled(
-    sandbox60: SandboxServer, endpoint: str
+    sandbox60: SandboxServer, endpoint: Endpoint
 ) -> None:
     """The issue's example: the create operator's e-mail is the bulk enroll's too."""
     email = "sean.o'brien@acme.example.com"

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 import triboo_provider.operators
 from airflow.sdk import DAG
+from triboo_provider.batching import batches
 from triboo_provider.exceptions import TribooInputError
 from triboo_provider.operators.base import TribooBaseOperator
-from triboo_provider.operators.enrollments import TribooBulkEnrollOperator, batches
+from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
 from triboo_provider.operators.reports import (
     TribooExportCourseProgressOperator,
     TribooExportCoursesOperator,
@@ -70,7 +71,7 @@ LIST_PARAMETERS: dict[type[TribooBaseOperator], dict[str, tuple[dict[str, Any], 
     TribooExportCoursesOperator: {},
 }
 OTHER_PARAMETERS: dict[type[TribooBaseOperator], set[str]] = {
-    TribooCreateUsersOperator: {"users_path", "if_exists", "results_path"},
+    TribooCreateUsersOperator: {"users_path", "if_exists", "if_empty", "results_path"},
     TribooUpdateUsersOperator: {"users_path", "by", "fail_on_missing"},
     TribooDeactivateUsersOperator: {"fail_on_missing"},
     TribooBulkEnrollOperator: {"action", "endpoint", "auto_enroll", "email_students"}
@@ -275,8 +276,10 @@ def test_batches_splits_items_never_characters() -> None:
     assert batches("a,b,c", 2) == [["a", "b"], ["c"]]
     assert batches("jane.doe", 3) == [["jane.doe"]]
     assert batches(["a", "b", "c"], 2) == [["a", "b"], ["c"]]
-    with pytest.raises(ValueError, match="positive integer"):
-        batches(["a"], 0)
+    for size in (0, -1, True, 2.0, "2"):
+        with pytest.raises(TribooInputError, match="size: must be a positive integer"):
+            batches(["a"], size)  # type: ignore[arg-type]
+    assert batches(None, 2) == batches("", 2) == []
 
 
 MISSING_VALUES: dict[str, Any] = {

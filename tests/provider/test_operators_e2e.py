@@ -9,9 +9,11 @@ from typing import Any
 import httpx
 import pyarrow.parquet as pq
 import pytest
-from triboo_provider.exceptions import TribooConflictError, TribooError, TribooInputError
-from triboo_provider.operators.enrollments import TribooBulkEnrollOperator, batches
+from triboo_provider.batching import batches
+from triboo_provider.exceptions import TribooError, TribooInputError, TribooPolicyError
+from triboo_provider.operators.enrollments import Endpoint, TribooBulkEnrollOperator
 from triboo_provider.operators.reports import (
+    Format,
     TribooExportCourseProgressOperator,
     TribooExportCoursesOperator,
     TribooExportUserProgressOperator,
@@ -48,6 +50,7 @@ def test_create_users_from_csv_once(sandbox: Any, tmp_path: Path) -> None:
         "updated": 0,
         "unchanged": 0,
         "results_path": str(results),
+        "usernames": [f"hire{n}" for n in range(5)],
     }
     again = run(TribooCreateUsersOperator(task_id="c", users_path=str(source)))
     assert again["skipped"] == 5
@@ -102,7 +105,9 @@ def test_fail_policy_creates_nothing(sandbox: Any) -> None:
             "name": "A B",
         },
     ]
-    with pytest.raises(TribooConflictError, match="1 user\\(s\\) already exist"):
+    with pytest.raises(
+        TribooPolicyError, match=rf"1 refused by policy .*\n  row 2: user {existing.user_id} "
+    ):
         run(TribooCreateUsersOperator(task_id="c", users=rows, if_exists="fail"))
     assert store_users(sandbox, "brand.new") == []
 
@@ -169,7 +174,7 @@ def test_deactivate_is_idempotent(sandbox: Any) -> None:
 
 
 @pytest.mark.parametrize("endpoint", ["upstream", "extended"])
-def test_bulk_enroll_in_batches(sandbox: Any, endpoint: str) -> None:
+def test_bulk_enroll_in_batches(sandbox: Any, endpoint: Endpoint) -> None:
     store = sandbox.sandbox.store
     users = [
         u for u in store.users.values() if u.org == "acme" and u.is_active and not u.is_superuser
@@ -213,7 +218,9 @@ def test_batches_helper() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
-def test_user_progress_export_matches_the_sandbox(sandbox: Any, tmp_path: Path, fmt: str) -> None:
+def test_user_progress_export_matches_the_sandbox(
+    sandbox: Any, tmp_path: Path, fmt: Format
+) -> None:
     path = tmp_path / f"progress.{fmt}"
     result = run(
         TribooExportUserProgressOperator(

@@ -23,6 +23,7 @@ from triboo_provider.exceptions import (
     TribooConflictError,
     TribooInputError,
     TribooPaginationError,
+    TribooPolicyError,
     TribooRateLimitError,
     TribooServerError,
 )
@@ -654,7 +655,7 @@ def test_no_message_names_a_person(sandbox60: SandboxServer) -> None:
     store = sandbox60.sandbox.store
     existing = store.users[45]
     row = {**ROW, "username": existing.username, "email": existing.email}
-    with pytest.raises(TribooConflictError) as conflict:
+    with pytest.raises(TribooPolicyError) as conflict:
         run(TribooCreateUsersOperator(task_id="c", users=[row], if_exists="fail"))
     with pytest.raises(TribooInputError) as missing:
         run(

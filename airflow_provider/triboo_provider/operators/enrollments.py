@@ -5,68 +5,87 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from airflow.sdk import Context
 
-from triboo_provider.operators.base import TribooBaseOperator
+from triboo_provider.operators.base import TribooBaseOperator, check_choice, choice
 
-ENDPOINTS = ("upstream", "extended")
+Action = Literal["enroll", "unenroll"]
+Endpoint = Literal["upstream", "extended"]
+ACTIONS: tuple[Action, ...] = ("enroll", "unenroll")
+ENDPOINTS: tuple[Endpoint, ...] = ("upstream", "extended")
 _COURSE_KEY = re.compile(r"^[^,\s]+$")
 
 
-def batches(items: Any, size: int = 100) -> list[list[Any]]:
-    """Split identifiers for dynamic task mapping (``expand(identifiers=batches(...))``).
+def __getattr__(name: str) -> Any:
+    """``batches``, moved to :mod:`triboo_provider.batching`, with a deprecation warning."""
+    if name == "batches":
+        import warnings
 
-    ``items`` follows :func:`triboo_provider.params.as_list` (a string is split on commas
-    and newlines, never into characters).
-    """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a positive integer, not {size!r}")
-    from triboo_provider.params import as_list
+        from triboo_provider.batching import batches
+        from triboo_provider.client.errors import DEPRECATION
 
-    values = as_list(items, "items")
-    return [values[start : start + size] for start in range(0, len(values), size)]
+        warnings.warn(
+            "triboo_provider.operators.enrollments.batches moved to "
+            "triboo_provider.batching.batches",
+            DEPRECATION,
+            stacklevel=2,
+        )
+        return batches
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TribooBulkEnrollOperator(TribooBaseOperator):
     """Enroll or unenroll identifiers (e-mails or usernames) into one or more courses.
 
     :param identifiers: e-mails and/or usernames, a list parameter
-        (:mod:`triboo_provider.params`; templated; map over :func:`batches`). One holding
-        ``@`` must be an e-mail: the server reads it as one. Repeats (in any case) go once.
+        (:mod:`triboo_provider.params`; map over :func:`triboo_provider.batching.batches`).
+        One holding ``@`` must be an e-mail: the server reads it as one. Repeats (in any
+        case) go once.
     :param courses: course keys, a list parameter.
-    :param action: ``enroll`` or ``unenroll``.
+    :param action: ``enroll`` (default) or ``unenroll``.
     :param endpoint: ``upstream`` (default): the documented Open edX bulk enroll, with a
         JWT; it pre-enrolls unknown e-mails when ``auto_enroll``. ``extended``: Triboo's
         own endpoint (Bearer); it reports inactive users and cannot pre-enroll.
-    :param batch_size: identifiers per request.
+    :param auto_enroll: pre-enroll unknown e-mails (``upstream`` only).
+    :param email_students: the server e-mails the people enrolled.
+    :param batch_size: identifiers per request, 1 to 1000.
+    :raises TribooInputError: a choice, identifier, course key or batch size is invalid
+        (at DAG import when not templated, else before any call).
 
     Enrolling is idempotent: a rerun reports ``already_enrolled``.
-    Templated fields: ``identifiers``, ``courses``.
+    Templated fields: ``triboo_conn_id``, ``identifiers``, ``courses``, ``action``,
+    ``endpoint`` (a choice given as a template is checked once rendered).
     XCom: ``{"requests", "pairs", "enrolled", "already_enrolled", "pre_enrolled",
-    "invalid", "inactive", "unenrolled", "not_enrolled", "error"}``.
+    "invalid", "inactive", "unenrolled", "not_enrolled", "error"}`` (counts; a key
+    appears when its count is not 0, except ``pairs``).
     """
 
-    template_fields: Sequence[str] = ("identifiers", "courses")
+    template_fields: Sequence[str] = (
+        *TribooBaseOperator.template_fields,
+        "identifiers",
+        "courses",
+        "action",
+        "endpoint",
+    )
+    template_fields_renderers: ClassVar[dict[str, str]] = {"identifiers": "json", "courses": "json"}
 
     def __init__(
         self,
         *,
         identifiers: Any,
         courses: Any,
-        action: str = "enroll",
-        endpoint: str = "upstream",
+        action: Action = "enroll",
+        endpoint: Endpoint = "upstream",
         auto_enroll: bool = False,
         email_students: bool = False,
         batch_size: int = 100,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if action not in ("enroll", "unenroll"):
-            raise ValueError(f"action must be enroll or unenroll, not {action!r}")
-        if endpoint not in ENDPOINTS:
-            raise ValueError(f"endpoint must be one of {', '.join(ENDPOINTS)}, not {endpoint!r}")
+        check_choice(action, "action", ACTIONS)
+        check_choice(endpoint, "endpoint", ENDPOINTS)
         self.identifiers = identifiers
         self.courses = courses
         self.action = action
@@ -76,10 +95,13 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
         self.batch_size = batch_size
 
     def execute(self, context: Context) -> dict[str, Any]:
+        from triboo_provider.batching import batches
         from triboo_provider.exceptions import TribooInputError
         from triboo_provider.identifiers import list_problems, unique
         from triboo_provider.params import as_texts
 
+        action = choice(self.action, "action", ACTIONS)
+        endpoint = choice(self.endpoint, "endpoint", ENDPOINTS)
         given = as_texts(self.identifiers, "identifiers")
         courses = list(dict.fromkeys(as_texts(self.courses, "courses")))
         problems = list_problems(given, "identifiers", "identifier")
@@ -97,7 +119,7 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
             problems.append("identifiers: empty")
         if not courses:
             problems.append("courses: empty")
-        if self.endpoint == "extended" and self.auto_enroll:
+        if endpoint == "extended" and self.auto_enroll:
             problems.append(
                 "auto_enroll: the extended endpoint cannot pre-enroll; use endpoint='upstream'"
             )
@@ -108,16 +130,16 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
             for outcome in self.hook.bulk_enroll(
                 identifiers=batch,
                 courses=courses,
-                action=self.action,  # type: ignore[arg-type]
+                action=action,
                 auto_enroll=self.auto_enroll,
                 email_students=self.email_students,
-                endpoint=self.endpoint,
+                endpoint=endpoint,
             ):
-                counts[outcome["outcome"]] += 1
+                counts[str(outcome["outcome"])] += 1
             counts["requests"] += 1
         self.log.info(
             "bulk %s of %d identifiers (%d repeated ones dropped) into %d course(s): %s",
-            self.action,
+            action,
             len(identifiers),
             len(given) - len(identifiers),
             len(courses),
