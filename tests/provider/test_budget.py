@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -51,9 +51,11 @@ class FlakyStore:
         self.down = False
         self.calls = 0
 
-    def admit(self, key: str, limit: int, window_us: int, now_us: int) -> int:
+    def admit(
+        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+    ) -> tuple[int, int]:
         self._check()
-        return self.inner.admit(key, limit, window_us, now_us)
+        return self.inner.admit(key, limit, window_us, clock_us)
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         self._check()
@@ -222,7 +224,7 @@ def test_an_unreachable_store_paces_locally_with_one_warning_then_comes_back(
     # Local pacing admitted requests at +60 s and +70 s; it is now +100 s.
     assert sorted(ages) == [0, 30 * MICROS, 40 * MICROS]
     # ... so it refuses a fourth: three of its entries are less than a minute old.
-    assert store.inner.admit(budget.api_user, 3, budget.window_us, now) > 0
+    assert store.inner.admit(budget.api_user, 3, budget.window_us, lambda: now)[0] > 0
 
 
 def test_a_failing_probe_keeps_local_pacing_without_a_new_warning(

@@ -60,10 +60,18 @@ class HistoryStore(Protocol):
     Methods raise :class:`StoreUnavailable` when the store cannot be reached.
     """
 
-    def admit(self, key: str, limit: int, window_us: int, now_us: int) -> int:
-        """Drop entries at or before ``now_us - window_us``; if fewer than ``limit`` remain,
-        record one request at ``now_us`` and return 0, else return the microseconds (> 0)
-        until enough entries leave the window for one more."""
+    def admit(
+        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+    ) -> tuple[int, int]:
+        """Read the time ``now`` inside the atomic step (``clock_us()``, or the store's own
+        clock); drop entries at or before ``now - window_us``; if fewer than ``limit``
+        remain, record one request at ``now`` and return ``(0, now)``, else return the
+        microseconds (> 0) until enough entries leave the window for one more, and ``now``.
+
+        The time is read inside the step because a time read before it may be older than
+        an entry another process recorded meanwhile, and checking a stale window against a
+        history already trimmed to a newer one admits one request too many.
+        """
         ...
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
@@ -100,14 +108,17 @@ class LocalHistory:
             self._pid, self._lock = os.getpid(), threading.Lock()
         return self._lock
 
-    def admit(self, key: str, limit: int, window_us: int, now_us: int) -> int:
+    def admit(
+        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+    ) -> tuple[int, int]:
         with self._guard():
+            now_us = clock_us()
             entries = self._trimmed(key, window_us, now_us)
             if len(entries) < limit:
                 entries.append(now_us)
-                return 0
+                return 0, now_us
             # Sorted: appends carry the clock's time, and add() keeps the order.
-            return entries[len(entries) - limit] + window_us - now_us
+            return entries[len(entries) - limit] + window_us - now_us, now_us
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         with self._guard():
@@ -179,19 +190,20 @@ class Budget:
         """True while the budget paces on the local history because the store is away."""
         return self._retry_at is not None
 
-    def acquire(self, scope: str) -> None:
+    def acquire(self, scope: str) -> float | None:
         """Wait until a request of ``scope`` fits the API user's budget, then record it.
 
+        Returns the time (seconds) the request was recorded at, by the store's clock (the
+        Redis server's, unless it is told to use ours), or None for a scope not limited.
         Never raises for the store: a store that fails is replaced by local pacing.
         """
         limit = self.limits.get(scope)
         if limit is None:
-            return
+            return None
         while True:
-            now_us = self._now_us()
-            wait_us = self._admit(limit, now_us)
+            wait_us, at_us = self._admit(limit)
             if wait_us <= 0:
-                return
+                return at_us / MICROS
             self.sleep(wait_us / MICROS)
 
     def close(self) -> None:
@@ -202,19 +214,19 @@ class Budget:
     def _now_us(self) -> int:
         return round(self.clock() * MICROS)
 
-    def _admit(self, limit: int, now_us: int) -> int:
-        if self.store is self.local:
-            return self.local.admit(self.api_user, limit, self.window_us, now_us)
-        if self._use_store(now_us):
+    def _admit(self, limit: int) -> tuple[int, int]:
+        if self.store is not self.local and self._use_store(self._now_us()):
             try:
-                wait_us = self.store.admit(self.api_user, limit, self.window_us, now_us)
+                wait_us, at_us = self.store.admit(
+                    self.api_user, limit, self.window_us, self._now_us
+                )
             except StoreUnavailable as error:
-                self._degrade(now_us, error)
+                self._degrade(self._now_us(), error)
             else:
-                if wait_us <= 0:
-                    self.local.add(self.api_user, [0], self.window_us, now_us)
-                return wait_us
-        return self.local.admit(self.api_user, limit, self.window_us, now_us)
+                if wait_us <= 0:  # mirrored by our clock: the local log never sees the store's
+                    self.local.add(self.api_user, [0], self.window_us, self._now_us())
+                return wait_us, at_us
+        return self.local.admit(self.api_user, limit, self.window_us, self._now_us)
 
     def _use_store(self, now_us: int) -> bool:
         """True unless degraded; when degraded and the recheck time has come, try to come
@@ -243,7 +255,7 @@ class Budget:
             self._retry_at = now_us + self.recheck_us
         log.warning(
             "Shared rate-limit budget unavailable (%s: %s); pacing this process alone, "
-            "trying the store again in %.0f s",
+            "trying the store again in %g s",
             self.store,
             error,
             self.recheck_us / MICROS,

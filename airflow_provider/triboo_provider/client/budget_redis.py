@@ -12,7 +12,7 @@ Airflow import.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 import redis
@@ -38,17 +38,17 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - wind
 """
 _EXPIRE = "redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(window / 1000) + 1000))"
 
-# ARGV[3]: limit, ARGV[4]: the new member. Returns 0 (recorded) or microseconds to wait.
+# ARGV[3]: limit, ARGV[4]: the new member. Returns {0, now} (recorded) or {wait, now}.
 _ADMIT = f"""{_NOW}
 local limit = tonumber(ARGV[3])
 local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[4])
   {_EXPIRE}
-  return 0
+  return {{0, now}}
 end
 local nth = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
-return tonumber(nth[2]) + window - now
+return {{tonumber(nth[2]) + window - now, now}}
 """
 
 # ARGV[3..]: pairs of age_us and member.
@@ -96,26 +96,29 @@ class RedisHistory:
     def __str__(self) -> str:
         return self._shown
 
-    def admit(self, key: str, limit: int, window_us: int, now_us: int) -> int:
-        member = uuid.uuid4().hex
-        return int(self._run(self._admit, key, [window_us, self._now(now_us), limit, member]))
+    def admit(
+        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+    ) -> tuple[int, int]:
+        # With the caller's clock the time is read before the call, not inside the script:
+        # exact for one client (tests of clock edges), not for several (see HistoryStore).
+        now: int | str = "" if self.server_time else clock_us()
+        answer = self._run(self._admit, key, [window_us, now, limit, uuid.uuid4().hex])
+        wait_us, at_us = cast(list[int], answer)
+        return int(wait_us), int(at_us)
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         pairs: list[int | str] = []
         for age in ages_us:
             if age < window_us:
                 pairs += [age, uuid.uuid4().hex]
-        self._run(self._add, key, [window_us, self._now(now_us), *pairs])
+        self._run(self._add, key, [window_us, "" if self.server_time else now_us, *pairs])
 
     def close(self) -> None:
         self._redis.close()
 
-    def _now(self, now_us: int) -> int | str:
-        return "" if self.server_time else now_us
-
-    def _run(self, script: Script, key: str, args: Sequence[int | str]) -> int:
+    def _run(self, script: Script, key: str, args: Sequence[int | str]) -> object:
         try:
-            return cast(int, script(keys=[key], args=list(args)))
+            return cast(object, script(keys=[key], args=list(args)))
         except redis.RedisError as error:
             # redis-py's messages name host and port, never the password.
             raise StoreUnavailable(f"{type(error).__name__}: {error}") from error

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -51,8 +51,11 @@ class SQLiteHistory:
     def __str__(self) -> str:
         return f"SQLite file {self.path}"
 
-    def admit(self, key: str, limit: int, window_us: int, now_us: int) -> int:
+    def admit(
+        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+    ) -> tuple[int, int]:
         with self._transaction() as db:
+            now_us = clock_us()  # under the write lock: see HistoryStore.admit
             db.execute(
                 "DELETE FROM history WHERE api_user = ? AND at_us <= ?", (key, now_us - window_us)
             )
@@ -64,12 +67,12 @@ class SQLiteHistory:
             ).fetchone()
             if count < limit:
                 db.execute("INSERT INTO history VALUES (?, ?)", (key, now_us))
-                return 0
+                return 0, now_us
             (oldest,) = db.execute(
                 "SELECT at_us FROM history WHERE api_user = ? ORDER BY at_us LIMIT 1 OFFSET ?",
                 (key, count - limit),
             ).fetchone()
-            return int(oldest) + window_us - now_us
+            return int(oldest) + window_us - now_us, now_us
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         rows = [(key, now_us - age) for age in ages_us if age < window_us]
