@@ -1,8 +1,9 @@
 """Onboarding: new hires from an HR extract become LMS accounts, enrolled in the mandatory courses.
 
-validate_hires -> create_users (existing accounts are skipped) -> enroll (one mapped task
-per batch of 100 people, into every mandatory course) -> summary. A hires file with no
-rows (a header only) skips the run's tasks rather than failing it.
+create_users (every row checked before anything is sent; existing accounts are skipped)
+-> batch_hires (the hires' usernames, 100 per batch) -> enroll (one mapped task per
+batch, into every mandatory course) -> summary. A hires file with no rows (a header
+only) skips the run's tasks rather than failing it.
 
 Rerunning is safe: existing users are skipped and existing enrollments come back as
 ``already_enrolled``. Every Triboo task runs in the ``triboo_api`` pool: the server's rate
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow.sdk import Param, dag, task
+from triboo_provider.batching import batches
 from triboo_provider.operators.enrollments import TribooBulkEnrollOperator
 from triboo_provider.operators.users import TribooCreateUsersOperator
 
@@ -70,35 +72,26 @@ DEFAULTS: dict[str, Any] = {
     doc_md=__doc__,
 )
 def example_triboo_onboarding() -> None:
-    @task(pool="default_pool")
-    def validate_hires(params: dict[str, Any] | None = None) -> list[list[str]]:
-        """Check every row before anything is sent; return usernames in batches of 100."""
-        from airflow.sdk.exceptions import AirflowSkipException
-        from triboo_provider.exceptions import TribooInputError
-        from triboo_provider.inputs import load_rows
-        from triboo_provider.operators.enrollments import batches
-        from triboo_provider.validation import validate_users
-
-        rows, labels = load_rows((params or {})["hires_path"], param="hires_path")
-        if not rows:
-            # No new hire today (a daily extract may be empty): skip, rather than fail.
-            raise AirflowSkipException("the hires file has no rows: nobody to onboard")
-        checked = validate_users(rows, creating=True, labels=labels)
-        if checked.problems:
-            raise TribooInputError(checked.problems)
-        return batches([row["username"] for row in checked.rows], 100)
-
-    hires = validate_hires()
+    # The operator is the one place rows are checked: all of them, before any call.
     create = TribooCreateUsersOperator(
         task_id="create_users",
         users_path="{{ params.hires_path }}",
         if_exists="skip",
+        # No new hire today (a daily extract may be empty): skip, rather than fail.
+        if_empty="skip",
     )
+
+    @task(pool="default_pool")
+    def batch_hires(created: Any) -> list[list[str]]:
+        """The hires' usernames as create_users checked them, in batches of 100."""
+        hires: list[str] = created["usernames"]
+        return batches(hires, 100)
+
     enroll = TribooBulkEnrollOperator.partial(
         task_id="enroll",
         courses="{{ params.courses | join(',') }}",
         endpoint="upstream",
-    ).expand(identifiers=hires)
+    ).expand(identifiers=batch_hires(create.output))
 
     @task(pool="default_pool")
     def summary(created: Any, enrolled: Any) -> dict[str, int]:
@@ -113,7 +106,6 @@ def example_triboo_onboarding() -> None:
         print(f"onboarding summary: {totals}")
         return totals
 
-    hires >> create >> enroll
     summary(create.output, enroll.output)
 
 

@@ -266,6 +266,36 @@ def test_offboarding_with_nobody_due_skips(dagbag: Any, live: Any, tmp_path: Any
     assert live.sandbox.store.find("acme", username="yusuf.muller.4").is_active
 
 
+def test_offboarding_for_a_past_day_deactivates_only_who_had_left_by_then(
+    dagbag: Any, live: Any, tmp_path: Any
+) -> None:
+    """A backfill (or a re-run) of 20 November, run on 27 November: the run's logical date
+    decides, never the clock, so a leaver whose last day came after 20 November stays."""
+    store = live.sandbox.store
+    left, last_day, leaving = [
+        u
+        for u in store.org_users("acme")
+        if u.is_active and not u.is_superuser and u.username != "tomas.moreau.11"
+    ][:3]
+    leavers = tmp_path / "leavers.csv"
+    leavers.write_text(
+        "username,last_day\n"
+        f"{left.username},2026-11-19\n"
+        f"{last_day.username},2026-11-20\n"
+        f"{leaving.username},2026-11-21\n"
+    )
+    dag = dagbag.dags["example_triboo_offboarding"]
+    dag_run = dag.test(
+        logical_date=dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC),
+        run_after=TRIGGERED,
+        run_conf={"leavers_path": str(leavers)},
+    )
+    assert dag_run.state == "success"
+    assert xcom(dag_run, "read_leavers") == [left.username, last_day.username]
+    assert xcom(dag_run, "deactivate") == {"rows": 2, "user_deactivated": 2}
+    assert (left.is_active, last_day.is_active, leaving.is_active) == (False, False, True)
+
+
 def test_offboarding_bad_leavers_file_fails_at_once(dagbag: Any, live: Any, tmp_path: Any) -> None:
     leavers = tmp_path / "leavers.csv"
     leavers.write_text("username,last_day\nyusuf.muller.4,20/11/2026\n,2026-11-01\n")
@@ -333,8 +363,8 @@ def test_onboarding_with_no_new_hire_skips(dagbag: Any, live: Any, tmp_path: Any
     assert dag_run.state == "success"
     # The mapped enroll is expanded over no batch: skipped with its upstream, as the rest.
     assert {(ti.task_id, ti.state) for ti in dag_run.get_task_instances()} == {
-        ("validate_hires", "skipped"),
         ("create_users", "skipped"),
+        ("batch_hires", "skipped"),
         ("enroll", "skipped"),
         ("summary", "skipped"),
     }

@@ -417,7 +417,6 @@ def test_every_param_is_covered(dagbag: Any) -> None:
     ("dag_id", "task_id", "param"),
     [
         ("example_triboo_offboarding", "read_leavers", "leavers_path"),
-        ("example_triboo_onboarding", "validate_hires", "hires_path"),
     ],
 )
 def test_a_file_that_cannot_be_read_names_the_dags_param(
@@ -433,6 +432,23 @@ def test_a_file_that_cannot_be_read_names_the_dags_param(
         task.python_callable(**{k: v for k, v in kwargs.items() if k in wanted})
     assert f"\n  {param}: " in str(raised.value)
     assert "users_path" not in str(raised.value)
+
+
+def test_onboardings_hires_file_that_cannot_be_read_fails_create_users(
+    dagbag: Any, tmp_path: Any
+) -> None:
+    """The onboarding DAG reads no file itself: create_users reads (and checks) the hires
+    file its users_path renders to, and names it before any call."""
+    from triboo_provider.exceptions import TribooInputError
+
+    # A copy, as a task run makes: rendering sets its fields, not the parsed DAG's.
+    task = dagbag.dags["example_triboo_onboarding"].get_task("create_users").prepare_for_execution()
+    missing = str(tmp_path / "missing.csv")
+    task.render_template_fields({"params": {"hires_path": missing}})
+    assert task.users_path == missing
+    with pytest.raises(TribooInputError, match="no API call was made") as raised:
+        task.execute({})
+    assert f"\n  users_path: {missing} cannot be read" in str(raised.value)
 
 
 # --- every template of README's code blocks renders, with the one day idiom ---
