@@ -61,17 +61,19 @@ def example_triboo_offboarding() -> None:
         from triboo_provider.inputs import load_rows
 
         rows, labels = load_rows((params or {})["leavers_path"], param="leavers_path")
-        today = (dag_run.logical_date or dag_run.run_after).date()
+        # The run's own day, never the clock's: a backfill, or a re-run next week, of the
+        # run for 20 November deactivates the leavers of 20 November, no one who left since.
+        run_day = (dag_run.logical_date or dag_run.run_after).date()
         leavers, problems = [], []
         for label, row in zip(labels, rows, strict=True):
             try:
-                last_day = dt.date.fromisoformat(row.get("last_day") or today.isoformat())
+                last_day = dt.date.fromisoformat(row.get("last_day") or run_day.isoformat())
             except (TypeError, ValueError):
                 problems.append(f"{label}: last_day is not a date (YYYY-MM-DD)")
                 continue
             if not row.get("username"):
                 problems.append(f"{label}: no username")
-            elif last_day <= today:
+            elif last_day <= run_day:
                 leavers.append(row["username"])
         if problems:
             raise TribooInputError(problems)
