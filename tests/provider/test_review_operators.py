@@ -55,7 +55,9 @@ def test_a_rendered_conn_id_that_names_no_connection_fails_at_once(
     # problem: README's one error path says TribooInputError (AirflowFailException, no
     # retry) naming the parameter; today it is AirflowNotFoundException, which is retried.
     connect("http://127.0.0.1:9")
-    task = rendered({"conn": conn}, path=str(tmp_path / "c.csv"), triboo_conn_id="{{ params.conn }}")
+    task = rendered(
+        {"conn": conn}, path=str(tmp_path / "c.csv"), triboo_conn_id="{{ params.conn }}"
+    )
     with pytest.raises(AirflowFailException, match="triboo_conn_id"):
         run(task)
 
