@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import partial
 from http import HTTPStatus
 from typing import Literal, TypeVar, overload
@@ -201,6 +201,31 @@ class Users(ClientCore):
             )
             outcomes.extend(_deactivated("deactivateUsersByUsername", results))
         return outcomes
+
+    def iter_users(self) -> Iterator[JSONObject]:
+        """Every user of the API user's organisation once, active or not, as plain JSON
+        (the list route's fields: ``user_id``, ``username``, ``email``, ``is_active`` and
+        the profile), read at the connection's page size (the largest by default).
+
+        Pages are decoded without models (the export path): a roster sync reads the whole
+        organisation on every run. A list that changes meanwhile is read again
+        (:mod:`~triboo_provider.client.paging`).
+
+        :raises TribooServerError: a user without an integer ``user_id``.
+        :raises TribooPaginationError: the list kept changing while it was read.
+        """
+        for users in self._raw_pages("listUsers", list_users, _json_user_id):
+            for user in users:
+                if not _int_id(user.get("user_id")):
+                    raise TribooServerError(
+                        "listUsers", 200, "unreadable answer: a user without an integer user_id"
+                    )
+                yield user
+
+
+def _json_user_id(user: JSONObject) -> Hashable | None:
+    value = user.get("user_id")
+    return value if _int_id(value) else None
 
 
 def _body(model: type[Body], fields: JSONObject) -> Body:
