@@ -127,6 +127,14 @@ def get_provider_info() -> dict[str, Any]:
                             "maximum": 3600,
                         },
                     },
+                    "rate_limit_store": {
+                        "label": "Rate-limit store",
+                        "description": "Where the API user's request history is shared. Empty: "
+                        "a SQLite file in a per-user temp directory (every task of this "
+                        "machine); sqlite:///<absolute path>; local (this process only); "
+                        "redis://host:6379/0 (every worker; needs the [redis] extra).",
+                        "schema": {"type": "string", "default": ""},
+                    },
                     "max_retries": {
                         "label": "Max retries",
                         "description": "Retries of a failed safe call (errors, 5xx, 429).",

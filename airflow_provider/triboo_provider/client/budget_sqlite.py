@@ -28,8 +28,10 @@ _MAX_WINDOW_US = round(MAX_WINDOW * MICROS)
 
 
 def default_sqlite_path() -> Path:
-    """``<temp dir>/airflow-provider-triboo/rate-limit-budget.sqlite3``: one per machine."""
-    return Path(tempfile.gettempdir()) / "airflow-provider-triboo" / FILE_NAME
+    """``<temp dir>/airflow-provider-triboo-<uid>/rate-limit-budget.sqlite3``: one per OS
+    user of a machine (``TMPDIR`` moves it). Per user, as a directory of mode 0700: no other
+    local user can read the histories, fill them, or plant the file first."""
+    return Path(tempfile.gettempdir()) / f"airflow-provider-triboo-{os.getuid()}" / FILE_NAME
 
 
 class SQLiteHistory:
@@ -111,6 +113,8 @@ class SQLiteHistory:
         if self._connection is not None and self._pid == os.getpid():
             return self._connection
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.path == default_sqlite_path():
+            _check_private(self.path.parent)
         db = sqlite3.connect(
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
@@ -128,3 +132,11 @@ class SQLiteHistory:
             raise
         self._connection, self._pid = db, os.getpid()
         return db
+
+
+def _check_private(directory: Path) -> None:
+    """Refuse (``PermissionError``: the budget then paces locally) a default directory that
+    another user made or can write: in a shared temp directory, anyone can create it first."""
+    info = directory.lstat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077 or not directory.is_dir():
+        raise PermissionError(f"{directory} is not a private directory of this user (mode 0700)")

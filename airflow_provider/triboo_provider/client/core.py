@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import ExitStack
 from functools import cached_property, partial
 from http import HTTPStatus
 from types import TracebackType
@@ -24,6 +25,8 @@ from triboo_client.types import Response
 
 from triboo_provider.client import answers, retry
 from triboo_provider.client.auth import TokenError
+from triboo_provider.client.budget import Budget
+from triboo_provider.client.budget_stores import open_budget
 from triboo_provider.client.errors import TribooConfigError, TribooServerError
 from triboo_provider.client.http_rules import origin, same_origin
 from triboo_provider.client.paging import Envelope, Item, consistent_pages
@@ -43,7 +46,8 @@ class ClientCore:
         on first use (the hook overrides :meth:`_read_settings`).
     :param log: where retries, waits and oddities are logged (default: the
         ``triboo_provider.client`` logger).
-    :param on_token: sees every access token fetched (the hook masks it in task logs).
+    :param on_token: sees every access token fetched, and the password of a Redis
+        ``rate_limit_store`` (the hook masks them in task logs).
     """
 
     def __init__(
@@ -79,7 +83,14 @@ class ClientCore:
             self._client_log.warning(
                 "TLS certificate verification is OFF for %s", self.settings.endpoint
             )
-        return generated_client(self.settings, token_type, self._traffic, self._on_token)
+        return generated_client(
+            self.settings, token_type, self._traffic, self._on_token, budget=self.budget
+        )
+
+    @cached_property
+    def budget(self) -> Budget:
+        """The API user's budget (``rate_limit_store``), shared by both HTTP clients."""
+        return open_budget(self.settings, on_secret=self._on_token)
 
     @cached_property
     def api(self) -> AuthenticatedClient:
@@ -92,16 +103,16 @@ class ClientCore:
         return self._client("jwt")
 
     def close(self) -> None:
-        """Close both HTTP clients; safe to call twice, after a failure, or before any
-        request. The next call opens new ones."""
-        # Both are dropped first, so a close that raises leaves none half-open for the next.
-        opened = [self.__dict__.pop(name, None) for name in ("api", "jwt_api")]
-        try:
-            if opened[0] is not None:
-                opened[0].get_httpx_client().close()
-        finally:
-            if opened[1] is not None:
-                opened[1].get_httpx_client().close()
+        """Close both HTTP clients and the budget's store connections; safe to call twice,
+        after a failure, or before any request. The next call opens new ones."""
+        # All are dropped first, so a close that raises leaves none half-open for the next,
+        # and the ExitStack runs every close even when one raises (the budget's last).
+        opened = [self.__dict__.pop(name, None) for name in ("budget", "jwt_api", "api")]
+        with ExitStack() as closing:
+            for one in filter(None, opened):
+                closing.callback(
+                    one.close if isinstance(one, Budget) else one.get_httpx_client().close
+                )
 
     def __enter__(self) -> Self:
         return self

@@ -8,7 +8,9 @@ them all. An unknown extra's name is repeated only when it is short and looks li
 extra name (lowercase ASCII letters, underscores and at most two digits, starting with a
 letter, at most 40 characters: ``reports_per_minut``); any other name is not repeated (a
 secret may have been pasted in the wrong field), and a did-you-mean names our own known
-name only.
+name only. ``rate_limit_store`` is checked for its form
+(:func:`~triboo_provider.client.budget_stores.store_problem`) without repeating it: a Redis
+URL may hold a password.
 
 **The deprecated extra** ``token_path`` (Airflow hides every extra whose name contains
 ``token``, so the UI form saved ``***`` in it) is still read, with an
@@ -25,6 +27,7 @@ import math
 import re
 import warnings
 
+from triboo_provider.client.budget_stores import store_problem
 from triboo_provider.client.errors import DEPRECATION, TribooConfigError
 from triboo_provider.client.protocols import JSONObject
 from triboo_provider.get_provider_info import get_provider_info
@@ -63,6 +66,7 @@ def read_extras(extra: JSONObject, problems: list[str], defaults: dict[str, obje
         try:
             value = _coerce(name, extra[name], type(defaults[name]))
             _check_range(name, value, form[name]["schema"])
+            _check_form(name, value)
         except (OverflowError, ValueError):  # 10**400 as a float, 5000 digits as an int
             problems.append(f"extra {name} must be {_bounds(form[name]['schema'])}")
             continue
@@ -154,6 +158,14 @@ def _check_range(name: str, value: object, schema: JSONObject) -> None:
         return
     if (low is not None and value < low) or (high is not None and value > high):
         raise TribooConfigError(f"extra {name} must be {_bounds(schema)}")
+
+
+def _check_form(name: str, value: object) -> None:
+    """Extras whose text has a form of its own: ``rate_limit_store`` (budget_stores)."""
+    if name == "rate_limit_store" and isinstance(value, str):
+        problem = store_problem(value)
+        if problem is not None:
+            raise TribooConfigError(problem)
 
 
 def _bounds(schema: JSONObject) -> str:

@@ -25,7 +25,7 @@ known name only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import httpx
 
@@ -62,7 +62,7 @@ class TribooSettings:
 
     base_url: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     oauth2_path: str = "/oauth2/access_token"
     timeout: float = 60.0
     verify_ssl: bool = True
@@ -71,6 +71,8 @@ class TribooSettings:
     reports_per_minute: int = SERVER_LIMITS["reports"]
     bulk_enroll_per_minute: int = SERVER_LIMITS["bulk_enroll"]
     rate_window_seconds: float = 60.0
+    # Not in repr: a Redis URL may hold a password.
+    rate_limit_store: str = field(default="", repr=False)
     max_retries: int = 5
     retry_max_wait: float = 120.0
     retry_after_max: float = 600.0

@@ -1,21 +1,20 @@
-"""Client-side rate limiting as an httpx transport, so a long job paces itself.
+"""Client-side rate limiting as an httpx transport, so a job paces itself as the server counts.
 
-The server counts requests per API user and answers 429 past its per-endpoint limits
-(users 20, reports and courses 10, bulk enroll 120 a minute). Each request is classified
-by path and waits for a slot of its scope (pyrate-limiter) before it is sent. No Airflow
-import.
+The server keeps one history of requests per API user, and each endpoint family compares
+the requests in it within the last minute with its own limit (users 20, reports and
+courses 10, bulk enroll 120). Each request is classified by path, and one of a limited
+scope waits in :meth:`~triboo_provider.client.budget.Budget.acquire` until the API user's
+shared history has room for it (:mod:`triboo_provider.client.budget`), then is sent. No
+Airflow import.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 
 import httpx
-from pyrate_limiter import Limiter, Rate
 
-# pyrate-limiter logs every bucket it creates at INFO; task logs need none of that.
-logging.getLogger("pyrate_limiter").setLevel(logging.WARNING)
+from triboo_provider.client.budget import Budget
 
 SERVER_LIMITS = {"users": 20, "reports": 10, "bulk_enroll": 120}
 _SCOPES = (
@@ -37,30 +36,29 @@ def scope_of(path: str) -> str | None:
 
 
 class RateLimitedTransport(httpx.BaseTransport):
-    """Wait for a slot of the request's scope, then send it with ``inner``.
+    """Take a slot of the request's scope from ``budget``, then send it with ``inner``.
 
-    ``limits`` maps scopes to requests per ``window`` seconds; a scope missing or set to
-    0 is not limited.
+    The token request (no scope) and scopes ``budget`` does not limit go at once. Several
+    transports may share one budget (a client's Bearer and JWT clients do); :meth:`close`
+    closes ``inner`` and, when ``owns_budget``, the budget's store connections.
     """
 
     def __init__(
-        self, inner: httpx.BaseTransport, limits: dict[str, int], window: float = 60.0
+        self, inner: httpx.BaseTransport, budget: Budget, *, owns_budget: bool = False
     ) -> None:
         self.inner = inner
-        self._limiters = {
-            scope: Limiter(Rate(limit, max(1, int(window * 1000))))
-            for scope, limit in limits.items()
-            if limit > 0
-        }
+        self.budget = budget
+        self.owns_budget = owns_budget
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         scope = scope_of(request.url.path)
-        limiter = self._limiters.get(scope) if scope else None
-        if limiter is not None:
-            limiter.try_acquire(scope or "", blocking=True)
+        if scope is not None:
+            self.budget.acquire(scope)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
-        for limiter in self._limiters.values():
-            limiter.close()
-        self.inner.close()
+        try:
+            self.inner.close()
+        finally:
+            if self.owns_budget:
+                self.budget.close()

@@ -2,10 +2,11 @@
 
 One client per token type (Bearer for Triboo's extended API, JWT for the upstream bulk
 enroll), each with :class:`~triboo_provider.client.auth.ClientCredentialsAuth`, the
-rate-limit transport, no transport-level retries (the retry engine decides), and no
-redirects: a 3xx is refused as an error, so a token is never sent where the connection did
-not say. :class:`Traffic` counts requests and keeps each thread's last answer, so an answer
-the generated parser cannot read still has its status and headers.
+rate-limit transport on the client's one budget (shared by both), no transport-level
+retries (the retry engine decides), and no redirects: a 3xx is refused as an error, so a
+token is never sent where the connection did not say. :class:`Traffic` counts requests
+and keeps each thread's last answer, so an answer the generated parser cannot read still
+has its status and headers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from triboo_client import AuthenticatedClient
 
 from triboo_provider.client.answers import WRONG_URL_HINT
 from triboo_provider.client.auth import ClientCredentialsAuth
+from triboo_provider.client.budget import Budget
 from triboo_provider.client.errors import TribooAPIError, TribooConnectionError
 from triboo_provider.client.http_rules import same_origin, shown_url
 from triboo_provider.client.settings import TribooSettings
@@ -53,10 +55,13 @@ def generated_client(
     token_type: str,
     traffic: Traffic,
     on_token: Callable[[str], None] | None = None,
+    *,
+    budget: Budget,
 ) -> AuthenticatedClient:
     """The generated client over a new ``httpx.Client`` for ``token_type`` (``"bearer"`` or
-    ``"jwt"``); ``on_token`` sees every token fetched (the hook masks it). Close it with
-    ``.get_httpx_client().close()``."""
+    ``"jwt"``); ``on_token`` sees every token fetched (the hook masks it); every request of
+    a limited scope takes a slot of ``budget`` first (both clients of one hook share one).
+    Close it with ``.get_httpx_client().close()``: the budget stays open for its owner."""
     auth = ClientCredentialsAuth(
         settings.token_url,
         settings.client_id,
@@ -65,9 +70,7 @@ def generated_client(
         on_token=on_token,
     )
     transport = RateLimitedTransport(
-        httpx.HTTPTransport(verify=settings.verify_ssl, retries=0),
-        settings.limits,
-        settings.rate_window_seconds,
+        httpx.HTTPTransport(verify=settings.verify_ssl, retries=0), budget
     )
     http = httpx.Client(
         base_url=settings.base_url,

@@ -1,0 +1,171 @@
+"""The connection extra ``rate_limit_store``: where an API user's request history is shared.
+
+======================================  ================================================
+``""`` or ``sqlite`` (the default)      a SQLite file in a per-user temp directory
+                                        (:func:`~triboo_provider.client.budget_sqlite.default_sqlite_path`):
+                                        every task process of one machine, no set-up
+``sqlite:///<absolute path>``           that SQLite file (e.g. on a directory that tasks
+                                        run as several OS users can all write)
+``local``                               this process only (threads, the page prefetch)
+``redis://``, ``rediss://``,            a Redis server (redis-py, the ``[redis]``
+``unix://`` URLs                        extra): every worker of every machine
+======================================  ================================================
+
+:func:`store_problem` checks a value without opening anything (the connection's
+validation); :func:`open_budget` builds the :class:`~triboo_provider.client.budget.Budget`
+of a connection. Messages never repeat the value: a Redis URL may hold a password. No
+Airflow import.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from triboo_provider.client.budget import (
+    Budget,
+    HistoryStore,
+    api_user_key,
+    process_history,
+)
+from triboo_provider.client.budget_sqlite import SQLiteHistory
+from triboo_provider.client.errors import TribooConfigError
+
+if TYPE_CHECKING:
+    from triboo_provider.client.settings import TribooSettings
+
+EXPECTED = (
+    "empty or sqlite (a SQLite file in a per-user temp directory), sqlite:///<absolute path>, "
+    "local (this process only), or a redis://, rediss:// or unix:// URL"
+)
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+# A request reaches the server some time after the budget recorded it, and that delay
+# varies (a new connection, a busy CPU): the budget counts a window this much longer than
+# the server's, so the request that replaces one leaving the window never arrives before
+# the server saw that one leave. 2 % (1.2 s a minute) plus 20 ms for short, scaled windows.
+ARRIVAL_SLACK = 0.02
+ARRIVAL_SLACK_SECONDS = 0.02
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_SQLITE_PREFIX = "sqlite://"
+_DB = re.compile(r"(/[0-9]*)?")
+
+
+def store_problem(value: str) -> str | None:
+    """What is wrong with a ``rate_limit_store`` value (stripped), or None.
+
+    Checks the form only: nothing is opened or connected to. A Redis URL is read by
+    redis-py's own parser (so a URL accepted here is one redis-py accepts), which must be
+    installed.
+    """
+    if _CONTROLS.search(value):
+        return "extra rate_limit_store must not hold control characters"
+    kind = _kind(value)
+    if kind is None:
+        return f"extra rate_limit_store must be {EXPECTED}"
+    if kind == "sqlite-file":
+        path = value[len(_SQLITE_PREFIX) :]
+        if not path.startswith("/") or path.endswith("/") or "\\" in path:
+            return "extra rate_limit_store: a SQLite store is sqlite:///<absolute path of a file>"
+    if kind == "redis":
+        if importlib.util.find_spec("redis") is None:
+            return (
+                "extra rate_limit_store names a Redis server, and redis-py is not installed: "
+                "install airflow-provider-triboo[redis]"
+            )
+        return _redis_problem(value)
+    return None
+
+
+def _kind(value: str) -> str | None:
+    if value.lower() in ("", "sqlite"):
+        return "sqlite"
+    if value.lower() == "local":
+        return "local"
+    scheme = value.partition("://")[0] if "://" in value else ""  # lowercase, as redis-py's
+    if scheme == "sqlite":
+        return "sqlite-file"
+    if scheme in REDIS_SCHEMES:
+        return "redis"
+    return None
+
+
+def _redis_problem(value: str) -> str | None:
+    from redis.connection import parse_url  # noqa: PLC0415 - the optional [redis] extra
+
+    shape = "extra rate_limit_store: a Redis URL is redis://[[user]:password@]host[:port][/db]"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number in range
+        kwargs = parse_url(value)  # type: ignore[no-untyped-call]
+    except ValueError:
+        # Not chained nor quoted: redis-py's messages may repeat parts of the URL.
+        return f"{shape}, rediss:// for TLS, or unix:///path/to/redis.sock"
+    if parts.scheme.lower() == "unix":
+        if not kwargs.get("path"):
+            return "extra rate_limit_store: a Redis socket URL is unix:///path/to/redis.sock"
+    elif not parts.hostname:
+        return f"{shape} (the host is missing)"
+    elif not _DB.fullmatch(parts.path):  # redis-py would silently use db 0
+        return f"{shape} (the db is a number: /0)"
+    return None
+
+
+def store_password(value: str) -> str | None:
+    """The password in a Redis URL (for the hook to mask in task logs), or None."""
+    if _kind(value.strip()) != "redis":
+        return None
+    try:
+        password = urlsplit(value.strip()).password
+    except ValueError:
+        return None
+    return unquote(password) if password else None
+
+
+def open_store(value: str) -> HistoryStore:
+    """The history store a valid ``rate_limit_store`` names; nothing is connected yet (a
+    store that cannot be reached fails at its first use, and the budget paces locally).
+
+    :raises TribooConfigError: the value is not valid (:func:`store_problem` says why).
+    """
+    value = value.strip()
+    problem = store_problem(value)
+    if problem is not None:
+        raise TribooConfigError(problem)
+    kind = _kind(value)
+    if kind == "local":
+        return process_history()
+    if kind == "sqlite-file":
+        return SQLiteHistory(Path(value[len(_SQLITE_PREFIX) :]))
+    if kind == "redis":
+        from triboo_provider.client.budget_redis import RedisHistory  # noqa: PLC0415 - [redis]
+
+        return RedisHistory(value)
+    return SQLiteHistory()
+
+
+def open_budget(
+    settings: TribooSettings, *, on_secret: Callable[[str], None] | None = None
+) -> Budget:
+    """The budget of the connection's API user (its host and client id), on the store its
+    ``rate_limit_store`` names, with its per-scope limits and window (``rate_window_seconds``
+    plus the arrival slack). One per client: its Bearer and JWT clients and the page
+    prefetch share it; :meth:`Budget.close` closes the store's connections. ``on_secret``
+    sees the password of a Redis URL first (the hook masks it in task logs).
+
+    :raises TribooConfigError: ``rate_limit_store`` is not valid (the connection's
+        settings refuse it first: only for settings built by hand).
+    """
+    password = store_password(settings.rate_limit_store)
+    if password and on_secret is not None:
+        on_secret(password)
+    window = settings.rate_window_seconds * (1 + ARRIVAL_SLACK) + ARRIVAL_SLACK_SECONDS
+    return Budget(
+        open_store(settings.rate_limit_store),
+        api_user_key(settings.base_url, settings.client_id),
+        settings.limits,
+        window=window,
+    )
