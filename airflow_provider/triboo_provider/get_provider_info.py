@@ -29,6 +29,7 @@ def get_provider_info() -> dict[str, Any]:
                     "triboo_provider.operators.users",
                     "triboo_provider.operators.enrollments",
                     "triboo_provider.operators.reports",
+                    "triboo_provider.operators.sync_users",
                 ],
             }
         ],
