@@ -3,6 +3,8 @@
 Pure Python, no HTTP and no Airflow: :func:`compute_plan` turns a validated roster and the
 organisation's accounts into a :class:`Plan` (create, update, reactivate, deactivate,
 unchanged, excluded, conflict), refused by the safety stop when it looks like an accident.
+Applying a plan is :mod:`triboo_provider.sync.apply` (through the hook's methods, no
+Airflow); :class:`~triboo_provider.operators.sync_users.TribooSyncUsersOperator` joins them.
 """
 
 from triboo_provider.sync.match import ConflictKind, MatchOn
