@@ -54,6 +54,10 @@ class TableWriter:
         self._handle = handle
         self._columns = schema.names
         self._batch: list[dict[str, Any]] = []
+        # Parquet: batches given to extend() (and rows given to write() before them) not
+        # yet written, so that row groups keep BATCH_ROWS rows whoever feeds them.
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_rows = 0
         self._parquet: pq.ParquetWriter | None = None
         self._text: io.TextIOWrapper | None = None
         self._csv: Any = None
@@ -73,7 +77,7 @@ class TableWriter:
             if self._parquet is not None:
                 self._batch.append(row)
                 if len(self._batch) >= BATCH_ROWS:
-                    self._flush()
+                    self._flush(whole_groups=True)
             elif self._csv is not None:
                 self._csv.writerow(
                     ["" if row.get(c) is None else _text(row.get(c)) for c in self._columns]
@@ -81,6 +85,19 @@ class TableWriter:
             else:
                 assert self._text is not None
                 self._text.write(json.dumps({c: _text(row.get(c)) for c in self._columns}) + "\n")
+
+    def extend(self, batch: pa.RecordBatch) -> None:
+        """Append ``batch``, whose schema is this writer's, as :meth:`write` appends rows:
+        Parquet in row groups of :data:`BATCH_ROWS` rows, the text formats row by row."""
+        if self._parquet is None:
+            self.write(batch.to_pylist())
+            return
+        self._rows_to_pending()  # rows given to write() before it come first
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        self.rows += batch.num_rows
+        if self._pending_rows >= BATCH_ROWS:
+            self._flush(whole_groups=True)
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
         """Append ``batch``, whose schema is this writer's (Parquet takes it as it is, the
@@ -92,10 +109,24 @@ class TableWriter:
         self._parquet.write_batch(batch)
         self.rows += batch.num_rows
 
-    def _flush(self) -> None:
-        if self._batch and self._parquet is not None:
-            self._parquet.write_batch(pa.RecordBatch.from_pylist(self._batch, schema=self.schema))
+    def _rows_to_pending(self) -> None:
+        if self._batch:
+            self._pending.append(pa.RecordBatch.from_pylist(self._batch, schema=self.schema))
+            self._pending_rows += len(self._batch)
             self._batch = []
+
+    def _flush(self, whole_groups: bool = False) -> None:
+        """Write what is pending; with ``whole_groups``, only full row groups (the rest
+        waits for more rows or for :meth:`close`)."""
+        self._rows_to_pending()
+        if not self._pending or self._parquet is None:
+            return
+        table = pa.Table.from_batches(self._pending, schema=self.schema)
+        ready = table.num_rows // BATCH_ROWS * BATCH_ROWS if whole_groups else table.num_rows
+        if ready:
+            self._parquet.write_table(table.slice(0, ready), row_group_size=BATCH_ROWS)
+        rest = table.slice(ready)
+        self._pending, self._pending_rows = rest.to_batches(), rest.num_rows
 
     def abort(self) -> None:
         """Let go of the handle without finishing the file (it is deleted next)."""

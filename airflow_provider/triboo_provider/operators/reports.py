@@ -128,6 +128,7 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from triboo_provider import tables
+        from triboo_provider.columnar import REPORTS_PER_CHUNK, chunked, write_user_progress
         from triboo_provider.exceptions import TribooInputError
         from triboo_provider.targets import resolve
         from triboo_provider.writers import atomic_tables
@@ -156,11 +157,13 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
             if named:
                 self._lineage_reads(self.hook.settings.base_url, USER_PROGRESS_ROUTE)
             reports = self.hook.iter_user_progress() if named else iter(())
-            for report in wanted(reports, filters):
-                users += 1
-                main.write(tables.user_progress_rows([report]))
+            # A chunk of reports (a page at the default page size) at a time: Parquet's
+            # rows are built column by column, a chunk per batch (triboo_provider.columnar).
+            for chunk in chunked(wanted(reports, filters), REPORTS_PER_CHUNK):
+                users += len(chunk)
+                write_user_progress(main, chunk)
                 if badges is not None:
-                    badges.write(tables.badge_rows([report]))
+                    badges.write(tables.badge_rows(chunk))
         self._lineage_wrote(
             *((o[0], o[2], w.rows, w.size) for o, w in zip(outputs, writers, strict=True))
         )
