@@ -36,6 +36,7 @@ def test_dags_follow_the_conventions(dagbag: Any) -> None:
         "example_triboo_offboarding",
         "example_triboo_onboarding",
         "example_triboo_progress_export",
+        "example_triboo_roster_sync",
     ]
     for dag in dagbag.dags.values():
         assert "triboo" in dag.tags
