@@ -23,6 +23,7 @@ from triboo_provider.operators.reports import (
     TribooExportCoursesOperator,
     TribooExportUserProgressOperator,
 )
+from triboo_provider.operators.sync_users import TribooSyncUsersOperator
 from triboo_provider.operators.users import (
     TribooCreateUsersOperator,
     TribooDeactivateUsersOperator,
@@ -121,6 +122,15 @@ WORKLOADS: dict[str, Workload] = {
     ),
     "bulk enroll": lambda out: TribooBulkEnrollOperator(
         task_id="e", identifiers=["fault0", "fault2"], courses=[COURSE], batch_size=1
+    ),
+    # The fault users are the scope (no department, unlike the seeded ones): fault0
+    # updated, fault1 deactivated, fault2 updated, fault3 and fault4 created. No plan file:
+    # it is written before the changes, so a failed run leaves it (by design).
+    "sync users": lambda out: TribooSyncUsersOperator(
+        task_id="s",
+        roster=[{**HIRES[0], "city": "Oslo"}, HIRES[2], HIRES[3], HIRES[4]],
+        match_on="username",
+        scope={"lt_department": None},
     ),
     "export user progress": lambda out: TribooExportUserProgressOperator(
         task_id="x", path=str(out / "p.csv"), format="csv"
