@@ -10,7 +10,9 @@
    trigger``, no logical date); the completion DAG is started by the export's asset
    event, as in production;
 4. stop Airflow and the sandbox (also on failure, Ctrl-C or SIGTERM) and print what
-   happened and where the reports are.
+   happened, where the reports are, and how many 429 answers the sandbox sent (target 0:
+   every task process paces on the API user's budget, shared through the default SQLite
+   store).
 
 Every run starts from the same seed and a fresh Airflow home; reports are replaced. A
 manual run without a logical date exports the UTC day before today.
@@ -120,7 +122,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             leavers = airflow.xcom(OFFBOARDING, offboarding_id, "deactivate")
             (event,) = airflow.consumed_events(COMPLETION, runs[COMPLETION]["run_id"])
     report(summary, leavers, event, time.monotonic() - started)
+    print(throttled_line(sandbox.requests, sandbox.throttled))
     return 0
+
+
+def throttled_line(requests: int, throttled: int) -> str:
+    """What the sandbox counted over the run: every API request it answered, and the 429s
+    its rate limiter sent (target 0: every task paces on the API user's shared budget)."""
+    verdict = "none" if throttled == 0 else f"{throttled} (target 0: see the task logs)"
+    return f"sandbox: {requests} API requests answered; 429 (rate limited) answers: {verdict}"
 
 
 def report(
