@@ -1,8 +1,13 @@
 """Read operator input rows: a list of dicts, or a CSV / JSON Lines file on object storage.
 
-CSV files may start with a BOM; values are stripped, empty cells mean "not given", blank
-lines are skipped. Problems (bad encoding, a wrong delimiter, a missing header, a line
-that is not a JSON object) raise :class:`TribooInputError` naming the line.
+One rule for field names in both file formats: CSV column names and JSON Lines keys are
+stripped and lower-cased (HR exports write ``Username`` or ``Email ``), and two that become
+the same name are refused. Values keep each format's nature: CSV cells are text, so they
+are stripped and an empty cell means "not given"; JSON Lines values keep their JSON types
+(the operators' validation reads ``null`` and ``""`` as "not given"). Files may start
+with a BOM; blank lines are skipped. Problems (bad encoding, a wrong delimiter, a missing
+header, a line that is not a JSON object) raise :class:`TribooInputError` naming the line.
+A list of dicts is taken as given: it comes from code, not from a file.
 """
 
 from __future__ import annotations
@@ -23,8 +28,16 @@ def load_rows(
 ) -> Rows:
     """Rows and a label per row (``row N`` for lists, ``line N`` for files).
 
-    ``param`` is the caller's name for ``source`` (``leavers_path`` in a DAG's task), which
-    a file that is not given or cannot be read is reported under.
+    ``source`` is a list of dicts, or a file: an absolute local path or a URL (a ``str``)
+    or an ``ObjectStoragePath``, read as CSV unless its name ends in ``.jsonl``,
+    ``.ndjson`` or ``.json``. ``param`` is the caller's name for ``source``
+    (``leavers_path`` in a DAG's task), which a file that is not given or cannot be read
+    is reported under.
+
+    :raises TribooInputError: a path the exports' rule refuses
+        (:func:`triboo_provider.targets.resolve`: blank, ``None``/``null``, relative, a
+        folder, ...), a file that cannot be read, or a row or line that is not an object
+        (see the module).
     """
     if isinstance(source, list | tuple):
         bad = [
@@ -37,8 +50,9 @@ def load_rows(
         return [dict(row) for row in source], [f"row {i}" for i in range(1, len(source) + 1)]
     from airflow.sdk import ObjectStoragePath
 
-    if not str(source).strip():
-        raise TribooInputError([f"{param}: empty (a file path or URL is needed)"])
+    from triboo_provider.targets import resolve
+
+    resolve(source, param)  # the one rule for every path parameter, before any I/O
     path = source if isinstance(source, ObjectStoragePath) else ObjectStoragePath(str(source))
     try:
         raw = path.read_bytes()
@@ -71,7 +85,11 @@ def _jsonl(text: str, name: str) -> Rows:
         if not isinstance(row, dict):
             problems.append(f"{name}, line {number}: not a JSON object")
             continue
-        rows.append(row)
+        named = {str(key).strip().lower(): value for key, value in row.items()}
+        if "" in named or len(named) != len(row):
+            problems.append(f"{name}, line {number}: keys must be unique and non-empty")
+            continue
+        rows.append(named)
         labels.append(f"line {number}")
     if problems:
         raise TribooInputError(problems)
@@ -87,7 +105,7 @@ def _csv(text: str, name: str) -> Rows:
         if not any(cell.strip() for cell in record):
             continue
         if header is None:
-            # Field names are lower case; HR exports often capitalise their headers.
+            # The module's one rule for field names (JSON Lines keys alike).
             header = [cell.strip().lower() for cell in record]
             if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
                 where = f"{name}, line {number}"

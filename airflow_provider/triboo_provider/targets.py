@@ -18,8 +18,11 @@ would not be written exactly where it says:
   ``ObjectStoragePath`` would silently drop that slash); and, since ``ObjectStoragePath``
   would read them as another path (so its path and the URL would name two objects), a key
   ending in ``?`` or ``#`` or holding ``?#`` or ``::`` (fsspec's URL chaining).
-- a local path (no scheme, or ``file://`` / ``local://`` with an absolute path): taken as
-  written, with no percent-decoding; refused when empty, ending in ``/``, ending in a
+- any path: refused when blank or ``None`` / ``null`` (what a template prints for a
+  missing value). Input files (``users_path``) are read by the same rule.
+- a local path (no scheme, or ``file://`` / ``local://``): absolute (a relative one would
+  depend on the worker's current folder), taken as written, with no percent-decoding;
+  refused when ending in ``/``, ending in a
   ``.``/``..`` segment, holding a control character, or starting with ``s3:`` and the
   like (``pathlib.Path("s3://b/k")`` collapsed the ``//``: pass such URLs as a ``str``).
 - any other scheme goes to ``ObjectStoragePath`` (fsspec), which must know it; one it
@@ -49,6 +52,7 @@ MAX_KEY_BYTES = 1024
 _BUCKET = re.compile(r"[A-Za-z0-9._-]{1,255}")  # botocore.handlers.VALID_BUCKET
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_S3N = "s3n:// (Hadoop's retired S3 driver) is not supported; use s3://"
 _COLLAPSED_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # "s3:" from Path("s3://b/k")
 
 
@@ -81,7 +85,7 @@ class Target:
 
     @property
     def absolute(self) -> str:
-        """A local target's absolute path (relative ones from the working folder)."""
+        """A local target's absolute path (:func:`resolve` takes no relative one)."""
         return os.path.join(os.getcwd(), self.location)
 
     def dataset(self) -> tuple[str, str]:
@@ -152,6 +156,8 @@ def resolve(value: Any, param: str, *, folder: bool = False) -> Target:
         )
     if not value.strip():
         raise TribooInputError([f"{param}: empty (a file path or URL is needed)"])
+    if value.strip().lower() in ("none", "null"):  # what a template prints for a missing value
+        raise TribooInputError([f"{param}: {value.strip()!r} names no file (a missing value?)"])
     scheme_match = _SCHEME.match(value)
     if scheme_match is None:
         return _local(value, value, param, folder=folder)
@@ -167,9 +173,7 @@ def resolve(value: Any, param: str, *, folder: bool = False) -> Target:
             )
         return _local(value, "/" + path, param, folder=folder)
     if scheme == "s3n":
-        raise TribooInputError(
-            [f"{param}: s3n:// (Hadoop's retired S3 driver) is not supported; use s3://"]
-        )
+        raise TribooInputError([f"{param}: {_S3N}"])
     if value.endswith("/") and not folder:
         raise TribooInputError([f"{param}: ends in '/': names a folder, not a file"])
     try:
@@ -191,9 +195,7 @@ def _from_object_storage_path(path: Any, param: str, *, folder: bool, given: str
     if protocol in LOCAL_SCHEMES or protocol == "":
         return _local(given, text, param, folder=folder)
     if protocol == "s3n":
-        raise TribooInputError(
-            [f"{param}: s3n:// (Hadoop's retired S3 driver) is not supported; use s3://"]
-        )
+        raise TribooInputError([f"{param}: {_S3N}"])
     return Target(
         param, given, "fsspec", text, conn_id=path.conn_id, protocol=protocol, fsspec=path
     )
@@ -292,4 +294,9 @@ def _check_local(param: str, path: str) -> None:
                 f"{param}: {path!r} looks like a URL whose '//' was collapsed (pathlib.Path does "
                 "that); give the URL as a str or an ObjectStoragePath"
             ]
+        )
+    if not os.path.isabs(path):
+        # It would depend on the worker's current folder, which Airflow does not set.
+        raise TribooInputError(
+            [f"{param}: {path[:200]!r} is relative; give an absolute path or a URL"]
         )

@@ -251,12 +251,12 @@ def test_user_45_is_deactivated_and_nobody_else(fresh: Callable[[], SandboxServe
         ),
         (
             TribooExportUserProgressOperator,
-            {"path": "p.csv", "emails": 5},
+            {"path": "/tmp/p.csv", "emails": 5},
             "emails item 1: a value of type int, not text",
         ),
         (
             TribooExportUserProgressOperator,
-            {"path": "p.csv", "user_ids": "x"},
+            {"path": "/tmp/p.csv", "user_ids": "x"},
             "user_ids item 1: not a positive integer",
         ),
         (TribooCreateUsersOperator, {"users": "/data/hires.csv"}, "give a file as users_path"),

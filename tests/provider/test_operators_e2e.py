@@ -49,6 +49,7 @@ def test_create_users_from_csv_once(sandbox: Any, tmp_path: Path) -> None:
         "skipped": 0,
         "updated": 0,
         "unchanged": 0,
+        "inactive": 0,
         "results_path": str(results),
         "usernames": [f"hire{n}" for n in range(5)],
     }

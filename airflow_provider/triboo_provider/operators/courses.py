@@ -17,7 +17,7 @@ from triboo_provider.lineage import (
     ExportLineage,
     configured_input,
 )
-from triboo_provider.operators.base import TribooBaseOperator, check_choice, choice, is_templated
+from triboo_provider.operators.base import TribooBaseOperator, choice
 from triboo_provider.operators.exporting import (
     FORMATS,
     Format,
@@ -77,9 +77,7 @@ class TribooExportCourseProgressOperator(ExportLineage, TribooBaseOperator):
         to_date: Any = None,
         **kwargs: Any,
     ) -> None:
-        check_choice(format, "format", FORMATS)
-        if not is_templated(output_dir):
-            resolve_folder(output_dir)
+        self.check_given({"format": format, "output_dir": output_dir})
         super().__init__(**kwargs)
         self.course_id = course_id
         self.output_dir = output_dir
@@ -155,7 +153,7 @@ class TribooExportCoursesOperator(ExportLineage, TribooBaseOperator):
     template_fields: Sequence[str] = (*TribooBaseOperator.template_fields, "path", "format")
 
     def __init__(self, *, path: Any, format: Format = "parquet", **kwargs: Any) -> None:
-        check_choice(format, "format", FORMATS)
+        self.check_given({"format": format})
         declare_outlets(kwargs, path=path)
         super().__init__(**kwargs)
         self.path = path

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from airflow.sdk import Context
 
-from triboo_provider.operators.base import TribooBaseOperator, check_choice, choice
+from triboo_provider.operators.base import Check, TribooBaseOperator, choice, one_of
 
 Action = Literal["enroll", "unenroll"]
 Endpoint = Literal["upstream", "extended"]
@@ -70,6 +70,11 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
         "endpoint",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"identifiers": "json", "courses": "json"}
+    import_checks: ClassVar[Mapping[str, Check]] = {
+        **TribooBaseOperator.import_checks,
+        "action": one_of(ACTIONS),
+        "endpoint": one_of(ENDPOINTS),
+    }
 
     def __init__(
         self,
@@ -84,8 +89,7 @@ class TribooBulkEnrollOperator(TribooBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        check_choice(action, "action", ACTIONS)
-        check_choice(endpoint, "endpoint", ENDPOINTS)
+        self.check_given({"action": action, "endpoint": endpoint})
         self.identifiers = identifiers
         self.courses = courses
         self.action = action

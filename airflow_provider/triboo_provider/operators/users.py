@@ -8,18 +8,13 @@ importable from here too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from airflow.sdk import Context
 
 from triboo_provider.operators import user_rows
-from triboo_provider.operators.base import (
-    TribooBaseOperator,
-    check_choice,
-    choice,
-    is_templated,
-)
+from triboo_provider.operators.base import Check, TribooBaseOperator, choice, one_of
 from triboo_provider.operators.deactivation import TribooDeactivateUsersOperator
 
 __all__ = [
@@ -52,7 +47,9 @@ class TribooCreateUsersOperator(TribooBaseOperator):
     :param users_path: a CSV or JSON Lines file (local path or ``ObjectStoragePath`` URL).
     :param if_exists: ``skip`` (default), ``update`` (send the fields that differ) or
         ``fail`` (a ``TribooPolicyError`` before creating anything) for users that
-        already exist.
+        already exist. With ``update``, an inactive account (a rehire) that needs changes
+        is counted as ``inactive``, left as it is (the server refuses to change it); the
+        task succeeds. ``TribooSyncUsersOperator`` reactivates such accounts.
     :param if_empty: ``fail`` (default: a ``TribooInputError``) or ``skip`` (the task is
         skipped, no call made) when the input has no rows, such as a daily extract with a
         header only.
@@ -65,9 +62,9 @@ class TribooCreateUsersOperator(TribooBaseOperator):
 
     Templated fields: ``triboo_conn_id``, ``users``, ``users_path``, ``if_exists``,
     ``if_empty``, ``results_path``.
-    XCom: ``{"rows", "created", "skipped", "updated", "unchanged", "results_path",
-    "usernames"}``: counts, and every row's username as validated, in row order (what
-    to enroll next: map over :func:`triboo_provider.batching.batches` of it).
+    XCom: ``{"rows", "created", "skipped", "updated", "unchanged", "inactive",
+    "results_path", "usernames"}``: counts, and every row's username as validated, in row
+    order (what to enroll next: map over :func:`triboo_provider.batching.batches` of it).
     """
 
     template_fields: Sequence[str] = (
@@ -79,6 +76,11 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         "results_path",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"users": "json"}
+    import_checks: ClassVar[Mapping[str, Check]] = {
+        **TribooBaseOperator.import_checks,
+        "if_exists": one_of(IF_EXISTS),
+        "if_empty": one_of(IF_EMPTY),
+    }
 
     def __init__(
         self,
@@ -91,10 +93,9 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if results_path and not is_templated(results_path):
-            user_rows.results_target(results_path)  # refused at DAG import, like the exports'
-        check_choice(if_exists, "if_exists", IF_EXISTS)
-        check_choice(if_empty, "if_empty", IF_EMPTY)
+        self.check_given(
+            {"results_path": results_path, "if_exists": if_exists, "if_empty": if_empty}
+        )
         self.users = users
         self.users_path = users_path
         self.if_exists = if_exists
@@ -108,7 +109,9 @@ class TribooCreateUsersOperator(TribooBaseOperator):
         if_exists = choice(self.if_exists, "if_exists", IF_EXISTS)
         if_empty = choice(self.if_empty, "if_empty", IF_EMPTY)
         # The results file is checked before any call, not found wrong after the creates.
-        results_target = user_rows.results_target(self.results_path) if self.results_path else None
+        results_target = (
+            None if self.results_path is None else user_rows.results_target(self.results_path)
+        )
         rows, labels = user_rows.read_rows(self.users, self.users_path)
         if not rows and if_empty == "skip":
             from airflow.sdk.exceptions import AirflowSkipException
@@ -156,7 +159,10 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             user_rows.write_results(results_target, results)
         return {
             "rows": len(results),
-            **{k: counts.get(k, 0) for k in ("created", "skipped", "updated", "unchanged")},
+            **{
+                k: counts.get(k, 0)
+                for k in ("created", "skipped", "updated", "unchanged", "inactive")
+            },
             "results_path": self.results_path,
             "usernames": [row["username"] for row in checked.rows],
         }
@@ -193,7 +199,14 @@ class TribooCreateUsersOperator(TribooBaseOperator):
             changes = user_rows.changes(row, current, key="username")
             if not changes:
                 return "unchanged", int(current["user_id"])
-            self.hook.update_user(by="id", identifier=int(current["user_id"]), fields=changes)
+            try:
+                self.hook.update_user(by="id", identifier=int(current["user_id"]), fields=changes)
+            except TribooConflictError as conflict:
+                # An inactive account (a rehire) cannot be updated: reported, as the update
+                # operator does, rather than failing (and retrying) after the other rows.
+                if conflict.reason != "user_inactive":
+                    raise
+                return "inactive", int(current["user_id"])
             return "updated", int(current["user_id"])
         return "skipped", int(current["user_id"])
 
@@ -226,6 +239,10 @@ class TribooUpdateUsersOperator(TribooBaseOperator):
         "by",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"users": "json"}
+    import_checks: ClassVar[Mapping[str, Check]] = {
+        **TribooBaseOperator.import_checks,
+        "by": one_of(LOOKUP_KEYS),
+    }
 
     def __init__(
         self,
@@ -237,7 +254,7 @@ class TribooUpdateUsersOperator(TribooBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        check_choice(by, "by", LOOKUP_KEYS)
+        self.check_given({"by": by})
         self.users = users
         self.users_path = users_path
         self.by = by
