@@ -8,7 +8,7 @@
    the output Variable and the ``triboo_api`` pool (one slot);
 3. trigger onboarding, offboarding and the progress export as a user does (``airflow dags
    trigger``, no logical date); the completion DAG is started by the export's asset
-   event, as in production;
+   event, as in production; then the roster sync, once as a dry run and once applied;
 4. stop Airflow and the sandbox (also on failure, Ctrl-C or SIGTERM) and print what
    happened, where the reports are, and how many 429 answers the sandbox sent (target 0:
    every task process paces on the API user's budget, shared through the default SQLite
@@ -41,6 +41,7 @@ EXPORT = "example_triboo_progress_export"
 COMPLETION = "example_triboo_completion"
 ONBOARDING = "example_triboo_onboarding"
 OFFBOARDING = "example_triboo_offboarding"
+ROSTER_SYNC = "example_triboo_roster_sync"
 
 
 def airflow_env(base_url: str) -> dict[str, str]:
@@ -61,14 +62,15 @@ def airflow_env(base_url: str) -> dict[str, str]:
 def deployment(base_url: str) -> Any:
     from tools.airflow_deployment import AirflowDeployment
 
-    # The export gets no schedule in this deployment: unpausing it would also start the
-    # catch-up run for yesterday next to the triggered one (tools/airflow_deployment.py).
+    # The export and the roster sync get no schedule in this deployment: unpausing them
+    # would also start the run of their last tick next to the triggered one
+    # (tools/airflow_deployment.py).
     return AirflowDeployment(
         AIRFLOW_HOME,
         ROOT / "dags",
         airflow_env(base_url),
         parallelism=3,
-        manual_only=[EXPORT],
+        manual_only=[EXPORT, ROSTER_SYNC],
         pools={"triboo_api": 1},
     )
 
@@ -102,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 EXPORT, ONBOARDING, OFFBOARDING
             )
             print(f"triggered {EXPORT}, {ONBOARDING}, {OFFBOARDING} (no logical date)", flush=True)
+            sync = roster_sync(airflow)
             runs = {
                 dag_id: airflow.wait_for_run(dag_id, run_id, timeout=300)
                 for dag_id, run_id in (
@@ -122,8 +125,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             leavers = airflow.xcom(OFFBOARDING, offboarding_id, "deactivate")
             (event,) = airflow.consumed_events(COMPLETION, runs[COMPLETION]["run_id"])
     report(summary, leavers, event, time.monotonic() - started)
+    print(sync)
     print(throttled_line(sandbox.requests, sandbox.throttled))
     return 0
+
+
+def roster_sync(airflow: Any) -> str:
+    """The roster sync run once as a dry run, then applied; its plan's counts as a line."""
+    results = []
+    for dry_run in (True, False):
+        (run_id,) = airflow.trigger(ROSTER_SYNC, conf={"dry_run": dry_run})
+        run = airflow.wait_for_run(ROSTER_SYNC, run_id, timeout=300)
+        if run["state"] != "success":
+            raise SystemExit(f"failed: {ROSTER_SYNC}; task logs in {airflow.home}/logs")
+        results.append(airflow.xcom(ROSTER_SYNC, run_id, "sync"))
+    planned = ", ".join(f"{n} {action}" for action, n in results[0]["planned"].items())
+    applied = ", ".join(f"{n} {outcome}" for outcome, n in results[1]["applied"].items() if n)
+    where = Path(results[1]["plan_path"]).relative_to(ROOT)
+    return f"roster sync: planned (dry run) {planned}\n  applied: {applied} -> {where}"
 
 
 def throttled_line(requests: int, throttled: int) -> str:
