@@ -136,7 +136,25 @@ def test_redirects_are_not_followed(hook: TribooHook, httpserver: HTTPServer) ->
     httpserver.expect_request(f"{V1}/users/").respond_with_response(
         Response(status=301, headers={"Location": "https://elsewhere.example/steal"})
     )
-    with pytest.raises(TribooAPIError, match=r"redirect to elsewhere\.example refused"):
+    # Named by operation (the path could hold a person's e-mail; the operation cannot).
+    with pytest.raises(
+        TribooAPIError,
+        match=r"^Triboo listUsers failed with HTTP 301: redirect to elsewhere\.example refused",
+    ):
+        hook.find_users(usernames=["a"])
+
+
+def test_a_redirected_token_request_is_named_as_such(
+    httpserver: HTTPServer, connect: Callable[..., None]
+) -> None:
+    httpserver.expect_request("/oauth2/access_token").respond_with_response(
+        Response(status=302, headers={"Location": "/login/"})
+    )
+    connect(httpserver.url_for("").rstrip("/"))
+    with (
+        TribooHook() as hook,
+        pytest.raises(TribooAPIError, match=r"^Triboo getAccessToken .* 302"),
+    ):
         hook.find_users(usernames=["a"])
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
+from typing import TypeVar
 
 import httpx
 import orjson
@@ -29,6 +30,8 @@ from triboo_provider.client.errors import (
     TribooValidationError,
 )
 from triboo_provider.client.http_rules import retry_after_seconds
+
+M = TypeVar("M")
 
 # The error type of each 4xx status the server documents; 5xx are TribooServerError.
 ERRORS: dict[int, type[TribooAPIError]] = {
@@ -179,3 +182,14 @@ def token_error(problem: TokenError) -> TribooAPIError:
         return TribooServerError("getAccessToken", status, detail)
     headers = {"Retry-After": problem.retry_after} if problem.retry_after is not None else {}
     return api_error("getAccessToken", status, headers, None, detail)
+
+
+def expect_type(operation: str, parsed: object, kind: type[M]) -> M:
+    """``parsed`` (an expected status's answer) as the model the operation documents.
+
+    :raises TribooServerError: it is another model (never seen: the generated parser
+        reads each status as one model), so a 2xx that cannot be used.
+    """
+    if isinstance(parsed, kind):
+        return parsed
+    raise TribooServerError(operation, 200, f"unreadable answer: not a {kind.__name__}")

@@ -27,7 +27,12 @@ from triboo_provider.client import answers, retry
 from triboo_provider.client.auth import TokenError
 from triboo_provider.client.budget import Budget
 from triboo_provider.client.budget_stores import open_budget
-from triboo_provider.client.errors import TribooConfigError, TribooServerError
+from triboo_provider.client.errors import (
+    TribooAPIError,
+    TribooConfigError,
+    TribooInputError,
+    TribooServerError,
+)
 from triboo_provider.client.http_rules import origin, same_origin
 from triboo_provider.client.paging import Envelope, Item, consistent_pages
 from triboo_provider.client.protocols import JSONObject, Log, PagedEndpoint
@@ -35,7 +40,6 @@ from triboo_provider.client.settings import TribooSettings
 from triboo_provider.client.transport import Traffic, generated_client, unreachable
 
 T = TypeVar("T")
-M = TypeVar("M")
 P = TypeVar("P")
 
 
@@ -184,6 +188,15 @@ class ClientCore:
             raise answers.token_error(problem) from None
         except httpx.TransportError as problem:
             raise unreachable(operation, problem, self.settings) from problem
+        except httpx.InvalidURL:  # not chained: its message may quote a person's identifier
+            raise TribooInputError([f"{operation}: the arguments make no sendable URL"]) from None
+        except TribooAPIError as problem:
+            # Raised inside send() only by the transport's redirect refusal, which names the
+            # method (it cannot know the operation): name the operation or the token request.
+            last = traffic.last
+            token = last is not None and last.request.url == httpx.URL(self.settings.token_url)
+            named = "getAccessToken" if token else operation
+            raise TribooAPIError(named, problem.status_code, problem.detail) from problem
         except (ValueError, KeyError, TypeError, AttributeError) as problem:
             received = traffic.last
             if received is None:
@@ -286,20 +299,9 @@ class ClientCore:
             )
 
         def envelope(parsed: object) -> Envelope[JSONObject]:
-            return expect_type(operation, parsed, Envelope)
+            return answers.expect_type(operation, parsed, Envelope)
 
         return self._pages(operation, fetch, envelope, key, page_size)
-
-
-def expect_type(operation: str, parsed: object, kind: type[M]) -> M:
-    """``parsed`` (an expected status's answer) as the model the operation documents.
-
-    :raises TribooServerError: it is another model (never seen: the generated parser
-        reads each status as one model), so a 2xx that cannot be used.
-    """
-    if isinstance(parsed, kind):
-        return parsed
-    raise TribooServerError(operation, 200, f"unreadable answer: not a {kind.__name__}")
 
 
 def _host_port(url: httpx.URL) -> str:

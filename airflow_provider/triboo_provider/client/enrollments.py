@@ -9,7 +9,8 @@ from triboo_client import models
 from triboo_client.api.enrollments import bulk_enroll, extended_bulk_enroll
 from triboo_client.types import UNSET
 
-from triboo_provider.client.core import ClientCore, expect_type
+from triboo_provider.client.answers import expect_type
+from triboo_provider.client.core import ClientCore
 from triboo_provider.client.errors import TribooInputError, TribooServerError
 from triboo_provider.client.protocols import JSONObject
 from triboo_provider.client.users import filter_values

@@ -12,7 +12,8 @@ from triboo_client.api.courses import list_courses
 from triboo_client.api.reports import get_course_progress_report, list_user_progress_reports
 from triboo_client.types import UNSET
 
-from triboo_provider.client.core import ClientCore, expect_type
+from triboo_provider.client.answers import expect_type
+from triboo_provider.client.core import ClientCore
 from triboo_provider.client.errors import TribooAuthError, TribooError
 from triboo_provider.client.protocols import JSONObject
 

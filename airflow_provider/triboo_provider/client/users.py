@@ -22,7 +22,8 @@ from triboo_client.types import Response
 
 from triboo_provider import params
 from triboo_provider.client import retry
-from triboo_provider.client.core import ClientCore, expect_type
+from triboo_provider.client.answers import expect_type
+from triboo_provider.client.core import ClientCore
 from triboo_provider.client.errors import TribooInputError, TribooServerError
 from triboo_provider.client.paging import Envelope
 from triboo_provider.client.protocols import JSONObject
