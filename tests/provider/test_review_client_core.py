@@ -187,21 +187,27 @@ def test_test_connection_does_not_switch_retries_off_for_later_calls(
 # -- settings built the documented way, without Airflow's extra_dejson -------------------------
 
 
-def test_extras_given_as_the_connections_json_text_are_a_config_error() -> None:
-    # Why: Connection.extra is JSON text; passing it raises a bare ValueError ("dictionary
-    # update sequence element"), retried by Airflow, instead of TribooConfigError.
-    with pytest.raises(TribooConfigError):
-        TribooSettings.from_connection(
-            "https://acme.example.com",
-            "id",
-            "secret",
-            '{"timeout": 30}',  # type: ignore[arg-type]
-        )
+def test_extras_given_as_the_connections_json_text_are_read_as_airflow_reads_them() -> None:
+    # Why: Connection.extra is JSON text; passing it raised a bare ValueError ("dictionary
+    # update sequence element"), retried by Airflow. Decided (fix): the JSON text of an
+    # object is read as Airflow's extra_dejson reads it; the reviewer expected a
+    # TribooConfigError for it, which is kept for text that is not a JSON object.
+    settings = TribooSettings.from_connection(
+        "https://acme.example.com", "id", "secret", '{"timeout": 30}'
+    )
+    assert settings.timeout == 30
+
+
+@pytest.mark.parametrize("text", ["timeout=30", "[1, 2]", '"x"', "null", "[" * 100_000])
+def test_extras_text_that_is_no_json_object_is_a_config_error(text: str) -> None:
+    with pytest.raises(TribooConfigError, match="extra must be a JSON object") as raised:
+        TribooSettings.from_connection("https://acme.example.com", "id", "secret", text)
+    assert text not in str(raised.value)
 
 
 def test_no_extras_at_all_means_every_default() -> None:
     # Why: "an absent extra is its default", but extra=None raises TypeError today.
-    settings = TribooSettings.from_connection("https://acme.example.com", "id", "secret", None)  # type: ignore[arg-type]
+    settings = TribooSettings.from_connection("https://acme.example.com", "id", "secret", None)
     assert settings.page_size == 1000
 
 

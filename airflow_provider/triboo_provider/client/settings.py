@@ -24,7 +24,9 @@ known name only.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 import httpx
@@ -88,7 +90,7 @@ class TribooSettings:
         host: str | None,
         login: str | None,
         password: str | None,
-        extra: JSONObject,
+        extra: JSONObject | str | None,
         *,
         schema: str | None = None,
         port: int | str | None = None,
@@ -112,7 +114,7 @@ class TribooSettings:
         elif not isinstance(password, str):
             problems.append("password (client secret) must be text")
         defaults = {f.name: f.default for f in fields(cls) if f.name not in _NOT_EXTRAS}
-        values = read_extras(dict(extra), problems, defaults)
+        values = read_extras(_extras_object(extra, problems), problems, defaults)
         if problems or not isinstance(login, str) or not isinstance(password, str):
             raise TribooConfigError(_message(problems))
         settings = cls(url, login.strip(), password, **values)
@@ -173,6 +175,23 @@ def _unsendable(settings: TribooSettings) -> str | None:
     except httpx.InvalidURL:
         return "host: httpx cannot build a request on this base URL"
     return None
+
+
+def _extras_object(extra: object, problems: list[str]) -> JSONObject:
+    """``extra`` as a dict: Airflow's ``Connection.extra`` is JSON text, ``extra_dejson`` that
+    text parsed. Airflow reads text that is no JSON as ``{}`` (logging it); here it is a
+    problem, since silent defaults would hide a typo. The text itself is never repeated."""
+    if extra is None or (isinstance(extra, str) and not extra.strip()):
+        return {}
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra)
+        except (ValueError, RecursionError):
+            extra = None
+    if isinstance(extra, Mapping):
+        return dict(extra)
+    problems.append("extra must be a JSON object (the connection's extra_dejson, or its text)")
+    return {}
 
 
 def _message(problems: list[str]) -> str:
