@@ -123,6 +123,7 @@ PROBLEMS: dict[str, Callable[[], BaseException]] = {
 RETRIED = {
     "idempotent": {"connection", "500", "503 short wait", "429"},
     "not idempotent": {"429"},
+    "once": set(),
 }
 
 
@@ -149,7 +150,11 @@ def run(attempt: Callable[[], Any], policy: retry.Policy, waits: list[float]) ->
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
 @pytest.mark.parametrize(
     ("label", "policy"),
-    [("idempotent", retry.IDEMPOTENT), ("not idempotent", retry.NOT_IDEMPOTENT)],
+    [
+        ("idempotent", retry.IDEMPOTENT),
+        ("not idempotent", retry.NOT_IDEMPOTENT),
+        ("once", retry.ONCE),
+    ],
 )
 def test_each_policy_retries_only_its_failures(name: str, label: str, policy: retry.Policy) -> None:
     attempt, waits = Attempts([name]), list[float]()

@@ -138,7 +138,7 @@ class ClientCore:
         send: Callable[[], Response[T]],
         *,
         expect: Sequence[int] = ...,
-        policy: retry.Idempotent | retry.NotIdempotent = ...,
+        policy: retry.Idempotent | retry.NotIdempotent | retry.Once = ...,
     ) -> T: ...
 
     @overload

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import replace
 
 from triboo_client import models
 from triboo_client.api.courses import list_courses
 from triboo_client.api.reports import get_course_progress_report, list_user_progress_reports
 from triboo_client.types import UNSET
 
+from triboo_provider.client import retry
 from triboo_provider.client.answers import expect_type
 from triboo_provider.client.core import ClientCore
 from triboo_provider.client.errors import TribooAuthError, TribooError
@@ -50,18 +50,19 @@ class Reports(ClientCore):
 
     def test_connection(self) -> tuple[bool, str]:
         """One token request and one cheap read (the catalogue's first page), tried once,
-        no retries; the HTTP clients are closed after it.
+        no retries (a one-off policy: later calls retry as the settings say); the HTTP
+        clients are closed after it.
 
         Returns ``(False, message)`` naming what failed: the misconfigured field, the URL that
         could not be reached, or the refused credentials; never a secret.
         """
         try:
-            self.__dict__["settings"] = replace(self.settings, max_retries=0)
             page = expect_type(
                 "listCourses",
                 self.call(
                     "listCourses",
                     lambda: list_courses.sync_detailed(client=self.api, page_size=1),
+                    policy=retry.ONCE,
                 ),
                 models.CoursePage,
             )

@@ -8,6 +8,7 @@ after how long, and when a failure is no failure at all.
 - :class:`Recoverable`: a create whose effect can be looked up. After a connection error
   or a 5xx its ``check`` runs first: when it finds the effect (the answer was lost, the
   work was done), the call is done; else it is retried as an idempotent one.
+- :class:`Once`: sent once, whatever the failure (the connection test reports the first).
 
 A ``Retry-After`` (429, 503) is waited in full, unless it asks for more than
 ``retry_after_max``: then the error is raised at once, and the task's own retry comes back
@@ -73,9 +74,21 @@ class Recoverable:
         return isinstance(problem, TribooConnectionError | TribooServerError) and self.check()
 
 
-Policy = Idempotent | NotIdempotent | Recoverable
+@dataclass(frozen=True)
+class Once:
+    """No retry at all, not even a 429's: a one-off policy for this call only, so the
+    client's settings (``max_retries``) stay as they are for the calls after it."""
+
+    safe = False
+
+    def recovered(self, problem: BaseException) -> bool:
+        return False
+
+
+Policy = Idempotent | NotIdempotent | Recoverable | Once
 IDEMPOTENT = Idempotent()
 NOT_IDEMPOTENT = NotIdempotent()
+ONCE = Once()
 
 
 def run(
@@ -100,6 +113,8 @@ def run(
     def again(problem: BaseException) -> bool:
         if policy.recovered(problem):
             recovered.append(problem)
+            return False
+        if isinstance(policy, Once):
             return False
         return retryable(problem, safe=policy.safe, longest_wait=settings.retry_after_max, log=log)
 
