@@ -29,6 +29,15 @@ from typing import Any, Literal
 
 USERNAME_MAX_LENGTH = 150
 EMAIL_MAX_LENGTH = 254
+# Open edX stores course keys in CourseKeyField(max_length=255) (CourseOverview.id).
+COURSE_ID_MAX_LENGTH = 255
+# The longest value each kind of identifier can have on the server: its column's length.
+MAX_LENGTHS = {
+    "username": USERNAME_MAX_LENGTH,
+    "email": EMAIL_MAX_LENGTH,
+    "identifier": EMAIL_MAX_LENGTH,  # a username or an e-mail
+    "course_id": COURSE_ID_MAX_LENGTH,
+}
 USERNAME = re.compile(r"^[A-Za-z0-9@.+_-]+$")
 _USER_PART = re.compile(
     r"(^[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*\Z"  # dot-atom
@@ -112,6 +121,14 @@ def _domain_ok(domain: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def length_problem(value: str, kind: str) -> str | None:
+    """Why ``value`` can never match a ``kind`` of :data:`MAX_LENGTHS` (it is longer than
+    the server's column), or None. A look-up refuses it before any request: the answer is
+    known, and a value of thousands of characters makes no sendable URL."""
+    most = MAX_LENGTHS[kind]
+    return f"{len(value)} characters long, at most {most} allowed" if len(value) > most else None
 
 
 def id_problem(value: str) -> str | None:

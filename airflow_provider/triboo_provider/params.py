@@ -88,7 +88,7 @@ def _problem(value: Any) -> str | None:
 
 
 def _text_problem(text: str) -> str | None:
-    if _template(text):
+    if has_template(text):
         return "a template that was not rendered ({{ … }} or {% … %})"
     if text in _MISSING:
         return (
@@ -117,7 +117,7 @@ def _items(value: Any) -> list[Any]:
     return list(value)
 
 
-def _template(text: str) -> bool:
+def has_template(text: str) -> bool:
     """``{{ … }}`` or ``{% … %}`` in ``text``, found in linear time. No id, username or
     course key holds Jinja's delimiters, and an e-mail that does is a template nobody
     rendered."""

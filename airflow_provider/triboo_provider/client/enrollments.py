@@ -9,13 +9,16 @@ from triboo_client import models
 from triboo_client.api.enrollments import bulk_enroll, extended_bulk_enroll
 from triboo_client.types import UNSET
 
+from triboo_provider.client import arguments
 from triboo_provider.client.answers import expect_type
 from triboo_provider.client.core import ClientCore
-from triboo_provider.client.errors import TribooInputError, TribooServerError
+from triboo_provider.client.errors import TribooServerError
 from triboo_provider.client.protocols import JSONObject
-from triboo_provider.client.users import filter_values
 
-ENDPOINTS = ("upstream", "extended")
+Action = Literal["enroll", "unenroll"]
+Endpoint = Literal["upstream", "extended"]
+ACTIONS: tuple[Action, ...] = ("enroll", "unenroll")
+ENDPOINTS: tuple[Endpoint, ...] = ("upstream", "extended")
 
 
 class Enrollments(ClientCore):
@@ -26,7 +29,7 @@ class Enrollments(ClientCore):
         *,
         identifiers: Sequence[str],
         courses: Sequence[str],
-        action: Literal["enroll", "unenroll"] = "enroll",
+        action: Action = "enroll",
         auto_enroll: bool = False,
         email_students: bool = False,
         endpoint: str = "upstream",
@@ -41,14 +44,19 @@ class Enrollments(ClientCore):
         ``pre_enrolled``, ``already_enrolled``, ``unenrolled``, ``not_enrolled``,
         ``invalid``, ``inactive``, ``error``.
 
-        :raises TribooInputError: an unknown ``endpoint`` or an identifier or course that
-            cannot be sent (no request made).
+        :raises TribooInputError: an unknown ``action`` or ``endpoint``, no identifier or
+            no course, or an identifier or course that cannot be sent (see
+            :mod:`~triboo_provider.client.arguments`); no request made.
         :raises TribooServerError: the answer does not cover every pair.
         """
-        if endpoint not in ENDPOINTS:
-            raise TribooInputError([f"endpoint must be upstream or extended, not {endpoint!r}"])
-        identifiers = filter_values(identifiers, "identifiers")
-        joined = ",".join(filter_values(courses, "courses"))
+        action = arguments.choice(action, "action", ACTIONS)
+        endpoint = arguments.choice(endpoint, "endpoint", ENDPOINTS)  # str: templated text
+        identifiers = arguments.required(
+            arguments.filter_values(identifiers, "identifiers"), "identifiers"
+        )
+        joined = ",".join(
+            arguments.required(arguments.filter_values(courses, "courses"), "courses")
+        )
         if endpoint == "upstream":
             operation = "bulkEnroll"
             body = models.BulkEnrollRequest(

@@ -11,7 +11,7 @@ from triboo_client.api.courses import list_courses
 from triboo_client.api.reports import get_course_progress_report, list_user_progress_reports
 from triboo_client.types import UNSET
 
-from triboo_provider.client import retry
+from triboo_provider.client import arguments, retry
 from triboo_provider.client.answers import expect_type
 from triboo_provider.client.core import ClientCore
 from triboo_provider.client.errors import TribooAuthError, TribooError
@@ -28,22 +28,40 @@ class Reports(ClientCore):
 
     def iter_user_progress(self, page_size: int | None = None) -> Iterator[JSONObject]:
         """Every user progress report of the organisation once, page by page, as plain
-        JSON; ``page_size`` (items per request) defaults to the connection's."""
-        for reports in self._raw_pages(
-            "listUserProgressReports", list_user_progress_reports, json_key("user_id"), page_size
-        ):
-            yield from reports
+        JSON; ``page_size`` (items per request) defaults to the connection's.
+
+        :raises TribooInputError: ``page_size`` is not an integer from 1 to
+            :data:`~triboo_provider.client.settings.MAX_PAGE_SIZE`, before any request.
+        """
+        size = arguments.page_size(page_size)  # checked now, not at the first next()
+        pages = self._raw_pages(
+            "listUserProgressReports", list_user_progress_reports, json_key("user_id"), size
+        )
+        return (report for reports in pages for report in reports)
 
     def course_progress(
-        self, course_id: str, start: dt.date | None = None, end: dt.date | None = None
+        self,
+        course_id: str,
+        start: dt.date | str | None = None,
+        end: dt.date | str | None = None,
     ) -> JSONObject:
-        """One course's progress report, for enrollments between ``start`` and ``end``
-        (dates, both optional)."""
+        """One course's progress report, for enrollments with activity from ``start`` up to
+        ``end`` (both optional; ``end`` only with ``start``).
+
+        :param start: a ``datetime.date``, a ``datetime`` (its date) or ``YYYY-MM-DD`` text
+            (``ds`` in ``@task`` code).
+        :raises TribooInputError: ``course_id`` cannot be requested (no text, blank, ``.``
+            or ``..``, a template, over 255 characters) or a date is none (see
+            :mod:`~triboo_provider.client.arguments`); no request made.
+        :raises TribooNotFoundError: no such course in the organisation.
+        """
         operation = "getCourseProgressReport"
+        course = arguments.path_name(course_id, "course_id", "course_id")
+        first, last = arguments.report_dates(start, end)
         report = self.call(
             operation,
             lambda: get_course_progress_report.sync_detailed(
-                course_id, client=self.api, from_=start or UNSET, to=end or UNSET
+                course, client=self.api, from_=first or UNSET, to=last or UNSET
             ),
         )
         return expect_type(operation, report, models.CourseProgressReport).to_dict()

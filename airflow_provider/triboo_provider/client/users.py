@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from http import HTTPStatus
 from typing import Literal, TypeVar, overload
@@ -20,18 +19,16 @@ from triboo_client.api.users import (
 )
 from triboo_client.types import Response
 
-from triboo_provider import params
-from triboo_provider.client import retry
+from triboo_provider.client import arguments, retry
 from triboo_provider.client.answers import expect_type
 from triboo_provider.client.core import ClientCore
 from triboo_provider.client.errors import TribooInputError, TribooServerError
 from triboo_provider.client.paging import Envelope
 from triboo_provider.client.protocols import JSONObject
-from triboo_provider.identifiers import list_problems
+from triboo_provider.validation import RULES
 
-_UNSENDABLE = re.compile(r"[,\s]")  # what the server splits identifier lists on
-FILTER_BATCH = 100  # identifiers per comma-separated filter: keeps URLs well under 8 KB
-_UPDATE_OPERATIONS = {
+By = Literal["id", "username", "email"]
+_UPDATE_OPERATIONS: dict[By, str] = {
     "id": "partialUpdateUser",
     "username": "partialUpdateUserByUsername",
     "email": "partialUpdateUserByEmail",
@@ -57,18 +54,19 @@ class Users(ClientCore):
         (MySQL's collation), so ``"Jane.Doe"`` finds ``jane.doe``: match the answers with
         :func:`triboo_provider.identifiers.match_key`.
 
-        :raises TribooInputError: an identifier that cannot be sent (see
-            :func:`filter_values`), before any request.
+        Identifiers are sent in batches of :func:`~triboo_provider.client.arguments.url_batches`.
+
+        :raises TribooInputError: an identifier that cannot be sent, or can match no one
+            (see :func:`~triboo_provider.client.arguments.filter_values`), before any request.
         """
         found: list[JSONObject] = []
         seen: set[Hashable] = set()
         for name, values in (
-            ("user_id", filter_values(user_ids, "user_ids")),
-            ("username", filter_values(usernames, "usernames")),
-            ("email", filter_values(emails, "emails")),
+            ("user_id", arguments.filter_values(user_ids, "user_ids")),
+            ("username", arguments.filter_values(usernames, "usernames")),
+            ("email", arguments.filter_values(emails, "emails")),
         ):
-            for start in range(0, len(values), FILTER_BATCH):
-                chunk = ",".join(values[start : start + FILTER_BATCH])
+            for chunk in arguments.url_batches(values):
                 for users in self._pages(
                     "listUsers",
                     partial(self._users_page, name, chunk),
@@ -142,32 +140,30 @@ class Users(ClientCore):
     def update_user(self, *, by: str, identifier: str | int, fields: JSONObject) -> JSONObject:
         """PATCH only the given fields of a user found by ``id``, ``username`` or ``email``.
 
+        :param identifier: by ``id``, a user id (an integer, or its decimal text); else the
+            username or e-mail (see :mod:`~triboo_provider.client.arguments`).
         :returns: the user as the server answered it.
-        :raises TribooInputError: ``by`` is none of the three, or ``by="id"`` with an
-            identifier that is no integer (no request made).
+        :raises TribooInputError: ``by`` is none of the three, ``identifier`` is not one
+            (``True``, ``2.9``, ``0``, ``".."``, a blank or a template), or ``fields`` make
+            no user body; no request made, and no value repeated.
         """
-        operation = _UPDATE_OPERATIONS.get(by)
-        if operation is None:
-            raise TribooInputError([f"by must be one of {sorted(_UPDATE_OPERATIONS)}, not {by!r}"])
-        body = _body(models.UserUpdate, fields)
-        api, key = self.api, str(identifier)
-        if by == "id":
-            try:
-                user_id = int(identifier)
-            except (TypeError, ValueError) as problem:
-                raise TribooInputError(
-                    [f"identifier must be a user id, not {identifier!r}"]
-                ) from problem
+        # Typed str, not By: callers hold templated text; the choice is checked here.
+        chosen = arguments.choice(by, "by", tuple(_UPDATE_OPERATIONS))
+        operation, api = _UPDATE_OPERATIONS[chosen], self.api
+        if chosen == "id":
+            user_id = arguments.user_id(identifier)
+            body = _body(models.UserUpdate, fields)
             send = partial(partial_update_user.sync_detailed, user_id, client=api, body=body)
-        elif by == "username":
+        elif chosen == "username":
+            name = arguments.path_name(identifier, "username", "identifier")
+            body = _body(models.UserUpdate, fields)
             send = partial(
-                partial_update_user_by_username.sync_detailed,
-                str(identifier),
-                client=api,
-                body=body,
+                partial_update_user_by_username.sync_detailed, name, client=api, body=body
             )
         else:
-            send = partial(partial_update_user_by_email.sync_detailed, key, client=api, body=body)
+            email = arguments.path_name(identifier, "email", "identifier")
+            body = _body(models.UserUpdate, fields)
+            send = partial(partial_update_user_by_email.sync_detailed, email, client=api, body=body)
         return expect_type(operation, self.call(operation, send), models.UserUpdated).to_dict()
 
     def deactivate_users(
@@ -182,18 +178,16 @@ class Users(ClientCore):
 
         :raises TribooInputError: an identifier that cannot be sent, before any request.
         """
-        ids = filter_values(user_ids, "user_ids")
-        names = filter_values(usernames, "usernames")
+        ids = arguments.filter_values(user_ids, "user_ids")
+        names = arguments.filter_values(usernames, "usernames")
         outcomes: list[JSONObject] = []
-        for start in range(0, len(ids), FILTER_BATCH):
-            chunk = ",".join(ids[start : start + FILTER_BATCH])
+        for chunk in arguments.url_batches(ids):
             results = self.call(
                 "deactivateUsersById",
                 partial(deactivate_users_by_id.sync_detailed, client=self.api, user_id=chunk),
             )
             outcomes.extend(_deactivated("deactivateUsersById", results))
-        for start in range(0, len(names), FILTER_BATCH):
-            chunk = ",".join(names[start : start + FILTER_BATCH])
+        for chunk in arguments.url_batches(names):
             results = self.call(
                 "deactivateUsersByUsername",
                 partial(
@@ -229,13 +223,43 @@ def _json_user_id(user: JSONObject) -> Hashable | None:
     return value if _int_id(value) else None
 
 
-def _body(model: type[Body], fields: JSONObject) -> Body:
-    """The request body of ``fields``, or the caller's problem as an input error."""
+def _body(model: type[Body], fields: object) -> Body:
+    """The request body of ``fields``, or the caller's problem as an input error that
+    names the field, never its value."""
+    if not isinstance(fields, Mapping):
+        kind = type(fields).__name__
+        raise TribooInputError([f"{model.__name__}: fields must be a mapping, not a {kind}"])
     try:
         return model.from_dict(fields)
     except (KeyError, TypeError, ValueError, AttributeError) as problem:
-        why = f"{model.__name__} fields: {type(problem).__name__} {problem}"
-        raise TribooInputError([why]) from problem
+        missing = problem.args[0] if isinstance(problem, KeyError) and problem.args else None
+    # Raised here, after the except block, so the parser's error is neither the cause nor
+    # the context: its message quotes the value ("Invalid isoformat string: 'Jane…'"), a
+    # person's data, and Airflow prints a whole chain in the task log.
+    raise TribooInputError(_unreadable_fields(model, fields, missing))
+
+
+def _unreadable_fields(
+    model: type[Body], fields: Mapping[str, object], missing: object
+) -> list[str]:
+    """Each field the model cannot read, by name and what it wants; every field is tried
+    alone with ``UserUpdate`` (all optional), so a required one missing is found apart."""
+    found = []
+    for name, value in fields.items():
+        try:
+            models.UserUpdate.from_dict({name: value})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            rule = RULES.get(name)
+            if rule is not None and rule.format == "date":
+                wanted = "a date (YYYY-MM-DD) is due"
+            elif rule is not None and rule.enum is not None:
+                wanted = "must be one of " + ", ".join(rule.enum)
+            else:
+                wanted = "a value of another type is due"
+            found.append(f"{model.__name__} field {name}: {wanted}")
+    if not found and isinstance(missing, str) and missing in RULES:
+        found.append(f"{model.__name__} field {missing}: missing, but required")
+    return found or [f"{model.__name__}: the fields make no user body"]
 
 
 def _deactivated(operation: str, results: object) -> list[JSONObject]:
@@ -250,23 +274,3 @@ def _int_id(value: object) -> bool:
 
 def _user_id(user: models.User) -> Hashable:
     return user.user_id
-
-
-def filter_values(values: object, name: str) -> list[str]:
-    """Identifiers for one comma-separated parameter, by the list rule.
-
-    :raises TribooInputError: ``values`` is no list, an item is not text or an integer,
-        or an item is blank or holds a comma or whitespace (the server splits on both);
-        for ``user_ids``, an item is not a positive integer.
-    """
-    items = params.as_texts(values, name, integers=name == "user_ids")
-    bad = [
-        f"{name} item {n}: blank or holds a comma or whitespace"
-        for n, v in enumerate(items, 1)
-        if not v or _UNSENDABLE.search(v)
-    ]
-    if name == "user_ids":
-        bad += list_problems(items, name, "user_id")
-    if bad:
-        raise TribooInputError(bad)
-    return items
