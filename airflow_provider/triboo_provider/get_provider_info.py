@@ -134,7 +134,9 @@ def get_provider_info() -> dict[str, Any]:
                         "a SQLite file in a per-user temp directory (every task of this "
                         "machine); sqlite:///<absolute path>; local (this process only); "
                         "redis://host:6379/0 (every worker; needs the [redis] extra).",
-                        "schema": {"type": "string", "default": ""},
+                        # null too: the form sends an emptied text field as null, and a
+                        # bare "string" would keep it from saving.
+                        "schema": {"type": ["string", "null"], "default": ""},
                     },
                     "max_retries": {
                         "label": "Max retries",
