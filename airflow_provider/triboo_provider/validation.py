@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -124,6 +124,8 @@ def validate_users(
     creating: bool,
     key: str | None = None,
     labels: Iterable[str] | None = None,
+    unique: bool = True,
+    optional: Collection[str] = (),
 ) -> Validated:
     """Check and coerce user rows.
 
@@ -131,6 +133,12 @@ def validate_users(
     :param key: for updates, the identifying column (``user_id``, ``username`` or
         ``email``), kept apart from the fields to change.
     :param labels: how to name each row in messages (default ``row 1``, ``row 2``…).
+    :param unique: two rows naming one account (a ``user_id``, ``username`` or ``email``
+        repeated, ignoring case) are a problem (default). The roster sync passes False: it
+        reports them as conflicts and applies the other rows.
+    :param optional: create-required fields a row may lack or leave blank (only
+        whitespace): such a value is left out, not a problem (the roster sync's matching
+        column, whose blank is a conflict of the row, not of the whole input).
     """
     result = Validated()
     # Two rows naming one account (usernames and e-mails ignore case on the server) would
@@ -139,8 +147,8 @@ def validate_users(
     label_iter = iter(labels) if labels is not None else None
     for index, row in enumerate(rows, start=1):
         label = next(label_iter) if label_iter is not None else f"row {index}"
-        clean, problems = _validate_row(row, creating=creating, key=key)
-        for name in ("user_id", "username", "email"):
+        clean, problems = _validate_row(row, creating=creating, key=key, optional=optional)
+        for name in ("user_id", "username", "email") if unique else ():
             folded = match_key(name, clean.get(name))
             if folded is None:
                 continue
@@ -158,11 +166,11 @@ def validate_users(
 
 
 def _validate_row(
-    row: Mapping[str, Any], *, creating: bool, key: str | None
+    row: Mapping[str, Any], *, creating: bool, key: str | None, optional: Collection[str] = ()
 ) -> tuple[dict[str, Any], list[str]]:
     clean: dict[str, Any] = {}
     problems: list[str] = []
-    present = {k: v for k, v in row.items() if not _missing(v)}
+    present = {k: v for k, v in row.items() if not (_missing(v) or (k in optional and _blank(v)))}
     if key is not None:
         identifier = present.pop(key, None)
         if identifier is None:
@@ -181,7 +189,11 @@ def _validate_row(
             if problem:
                 problems.append(f"{key}: {problem}")
     if creating:
-        problems += [f"{name}: required" for name in REQUIRED_ON_CREATE if name not in present]
+        problems += [
+            f"{name}: required"
+            for name in REQUIRED_ON_CREATE
+            if name not in present and name not in optional
+        ]
     rules = RULES if creating else {**RULES, **UPDATE_RULES}
     for name, value in present.items():
         rule = rules.get(name)
@@ -272,6 +284,11 @@ def _int(value: Any) -> int | None:
         return value
     text = value.strip() if isinstance(value, str) else ""
     return int(text) if _INTEGER.fullmatch(text) else None
+
+
+def _blank(value: Any) -> bool:
+    """Not given, or text of only whitespace."""
+    return _missing(value) or (isinstance(value, str) and not value.strip())
 
 
 def _missing(value: Any) -> bool:

@@ -67,7 +67,15 @@ def test_a_repeated_email_is_a_conflict_not_a_failed_run(small: Any, tmp_path: P
     rows.append({**rows[0], "username": "someone.else", "email": rows[0]["email"].upper()})
     result = sync(roster=rows, plan_path=str(tmp_path / "plan.csv"))
     assert result["planned"]["conflict"] == 2  # both rows sharing the e-mail
-    assert result["planned"]["unchanged"] == len(people) - 1
+    # The other rows are unchanged, and the account both rows point at is held (one
+    # unchanged line, never deactivated): the plan's rule for a conflict's accounts.
+    assert result["planned"]["unchanged"] == len(people)
+    lines = plan_lines(tmp_path / "plan.csv")
+    assert [x["note"] for x in lines if x["action"] == "conflict"] == [
+        "duplicate_key: email on several rows"
+    ] * 2
+    (held,) = [x for x in lines if x["note"].startswith("held by a conflict")]
+    assert (held["action"], held["user_id"]) == ("unchanged", str(people[0].user_id))
 
 
 @pytest.mark.parametrize("small", ["2021"], indirect=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from airflow.sdk import Context
 
-from triboo_provider.operators.base import TribooBaseOperator, check_choice, choice, is_templated
+from triboo_provider.operators.base import Check, TribooBaseOperator, choice, one_of
 
 if TYPE_CHECKING:
     from triboo_provider.sync import MatchOn, Plan, PlanRow, Scope
@@ -24,6 +24,39 @@ MATCH_ON: tuple[MatchOn, ...] = ("email", "username", "lt_employee_id")
 PlanFormat = Literal["csv", "jsonl", "parquet"]
 PLAN_FORMATS: tuple[PlanFormat, ...] = ("csv", "jsonl", "parquet")
 _TRUTH = {"true": True, "false": False}
+
+
+def _scope(value: Any, name: str = "scope") -> object:
+    from triboo_provider.sync.scope import as_scope
+
+    return as_scope(value)
+
+
+def _limit(value: Any, name: str = "max_deactivations") -> object:
+    from triboo_provider.sync.safety import deactivation_limit
+
+    return deactivation_limit(value, 0)
+
+
+def _target(value: Any, name: str = "plan_path") -> Any:
+    """The plan file's target; no plan file (None or empty) is None."""
+    from triboo_provider.targets import resolve
+
+    return resolve(value, name) if value else None
+
+
+def _flag(value: object, name: str) -> bool:
+    """A bool parameter, given as one or rendered by a template (``"True"``, ``"false"``).
+
+    :raises TribooInputError: anything else (``"yes"``, ``1``, ``None``), naming ``name``.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUTH:
+        return _TRUTH[value.strip().lower()]
+    from triboo_provider.exceptions import TribooInputError
+
+    raise TribooInputError([f"{name}: must be true or false, not {value!r}"])
 
 
 class TribooSyncUsersOperator(TribooBaseOperator):
@@ -96,6 +129,15 @@ class TribooSyncUsersOperator(TribooBaseOperator):
         "dry_run",
     )
     template_fields_renderers: ClassVar[dict[str, str]] = {"roster": "json"}
+    import_checks: ClassVar[Mapping[str, Check]] = {
+        **TribooBaseOperator.import_checks,
+        "match_on": one_of(MATCH_ON),
+        "plan_format": one_of(PLAN_FORMATS),
+        "plan_path": _target,
+        "dry_run": _flag,
+        "scope": _scope,
+        "max_deactivations": _limit,
+    }
     # Shadows BaseOperator.dry_run(), a method nothing in Airflow 3 calls (it only renders
     # templates and logs them): dry_run is the name users know for this switch.
     dry_run: bool | str  # type: ignore[assignment]
@@ -116,18 +158,17 @@ class TribooSyncUsersOperator(TribooBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        from triboo_provider.sync.safety import deactivation_limit
-        from triboo_provider.sync.scope import as_scope
-
-        # Wrong settings fail at DAG import, not on the first run.
-        check_choice(match_on, "match_on", MATCH_ON)
-        choice(plan_format, "plan_format", PLAN_FORMATS)
-        as_scope(scope)
-        deactivation_limit(max_deactivations, 0)
-        if plan_path and not is_templated(plan_path):
-            _target(plan_path)
-        if not is_templated(dry_run):
-            _flag(dry_run, "dry_run")
+        # Wrong settings fail at DAG import (and in partial()), not on the first run.
+        self.check_given(
+            {
+                "match_on": match_on,
+                "plan_format": plan_format,
+                "plan_path": plan_path,
+                "dry_run": dry_run,
+                "scope": scope,
+                "max_deactivations": max_deactivations,
+            }
+        )
         self.roster = roster
         self.roster_path = roster_path
         self.match_on = match_on
@@ -140,29 +181,26 @@ class TribooSyncUsersOperator(TribooBaseOperator):
         self.fail_on_conflict = fail_on_conflict
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from triboo_provider.exceptions import TribooInputError
         from triboo_provider.sync import compute_plan
         from triboo_provider.sync.apply import apply_plan
-        from triboo_provider.validation import validate_users
+        from triboo_provider.sync.compare import reactivates
+        from triboo_provider.sync.roster import read_roster
 
         match_on = choice(self.match_on, "match_on", MATCH_ON)
         dry_run = _flag(self.dry_run, "dry_run")
-        target = _target(self.plan_path) if self.plan_path else None  # checked before any call
-        rows, labels = _read_roster(self.roster, self.roster_path)
-        # An empty roster goes on to the safety stop, which says what it would deactivate.
-        checked = validate_users(rows, creating=True, labels=labels) if rows else None
-        if checked is not None and checked.problems:
-            raise TribooInputError(checked.problems)
+        target = _target(self.plan_path)  # checked before any call
+        rows, labels = read_roster(self.roster, self.roster_path, match_on=match_on)
         accounts = list(self.hook.iter_users())
         self.log.info("roster: %d rows; organisation: %d users", len(rows), len(accounts))
         plan = compute_plan(
-            checked.rows if checked is not None else [],
+            rows,
             accounts,
             labels=labels,
             match_on=match_on,
             scope=self.scope,
             api_username=self.api_username,
             max_deactivations=self.max_deactivations,
+            can_reactivate=reactivates(accounts),
             enforce=False,
         )
         self.log.info("plan (%d in-scope active accounts): %s", plan.in_scope_active, plan.counts())
@@ -172,7 +210,11 @@ class TribooSyncUsersOperator(TribooBaseOperator):
         if dry_run:
             self.log.info("dry run: nothing was changed")
             return self._summary(plan, None, dry_run=True)
-        applied = apply_plan(plan, self.hook, replan=self._replanner(match_on), log=self.log)
+        # Stopped by a systemic error, the plan file still says what was done so far.
+        stopped = (lambda done: self._write(done.rows())) if target is not None else None
+        applied = apply_plan(
+            plan, self.hook, replan=self._replanner(match_on), log=self.log, stopped=stopped
+        )
         self.log.info("applied: %s", {k: v for k, v in applied.counts().items() if v})
         if target is not None:
             self._write(applied.rows())
@@ -233,46 +275,3 @@ class TribooSyncUsersOperator(TribooBaseOperator):
             "applied": applied.counts() if applied is not None else {},
             "plan_path": str(self.plan_path) if self.plan_path else None,
         }
-
-
-def _read_roster(roster: Any, roster_path: Any) -> tuple[list[dict[str, Any]], list[str]]:
-    """The roster's rows and labels (``row N`` for a list, ``line N`` for a file).
-
-    :raises TribooInputError: neither or both are given, ``roster`` is not a list of
-        objects, or the file cannot be read.
-    """
-    from triboo_provider.exceptions import TribooInputError
-    from triboo_provider.inputs import load_rows
-    from triboo_provider.params import as_list
-
-    if (roster is None) == (roster_path is None):
-        raise TribooInputError(
-            ["give exactly one of roster (a list of dicts) or roster_path (a CSV/JSONL file)"]
-        )
-    if roster is None:
-        return load_rows(roster_path, param="roster_path")
-    if isinstance(roster, str) and not roster.strip().startswith(("[", "(")):
-        raise TribooInputError(
-            ["roster: a string must be a JSON list of objects; give a file as roster_path"]
-        )
-    return load_rows(as_list(roster, "roster"))
-
-
-def _target(value: Any) -> Any:
-    from triboo_provider.targets import resolve
-
-    return resolve(value, "plan_path")
-
-
-def _flag(value: object, name: str) -> bool:
-    """A bool parameter, given as one or rendered by a template (``"True"``, ``"false"``).
-
-    :raises TribooInputError: anything else (``"yes"``, ``1``, ``None``), naming ``name``.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUTH:
-        return _TRUTH[value.strip().lower()]
-    from triboo_provider.exceptions import TribooInputError
-
-    raise TribooInputError([f"{name}: must be true or false, not {value!r}"])

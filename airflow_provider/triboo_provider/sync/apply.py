@@ -10,14 +10,17 @@ Order and calls, one per change plus the batched look-ups:
 2. ``update`` and ``reactivate``: one PATCH by id of the changed fields (a reactivation
    also sends ``is_active: true``). A 409 ``user_inactive`` on a reactivation is the 2021
    server generation, which ignores ``is_active`` in updates: ``cannot_reactivate``.
-   A username another organisation holds (a 400 on ``username``, on create or update) or a
-   409 on an update is a ``conflict`` for that line; the others go on.
+   A 404 (the account vanished since the read) is ``not_found``.
 3. ``deactivate``: bulk deactivation by id, 100 ids per call.
 
+A row the server refuses ends as a ``conflict`` for that line and the others go on: a
+400 on create or update (a field the server reads differently, a username another
+organisation holds), a 409 of any reason on an update (on a create, once planned again).
 Nothing here decides whether to apply (the safety stop and ``dry_run`` are the
-operator's). Every outcome is per line (:data:`OUTCOMES`); an error other than those
-handled (a 5xx after retries, a refused token) propagates and leaves the rest undone: a
-retried task plans again from the server's state, so what was done is not done twice.
+operator's). Every outcome is per line (:data:`OUTCOMES`); a systemic error (a refused
+token or permission 401/403, a 5xx or 429 after the client's retries, no connection)
+propagates and leaves the rest undone: a retried task plans again from the server's
+state, so what was done is not done twice.
 Logs carry counts and plan labels, never a person's fields. No Airflow, no HTTP import.
 """
 
@@ -104,20 +107,52 @@ class Applied:
 
     def rows(self) -> list[dict[str, Any]]:
         """The result as a table: :data:`RESULT_COLUMNS` per line, no field's value; a
-        line nothing was sent for has its action as outcome (``unchanged``...)."""
+        line nothing is sent for has its action as outcome (``unchanged``...), a change
+        not sent yet (applying stopped first) an empty one."""
         return [
-            {**line.as_dict(), "outcome": outcome or line.action} for line, outcome in self.lines
+            {**line.as_dict(), "outcome": outcome or _unsent(line.action)}
+            for line, outcome in self.lines
         ]
 
 
-def apply_plan(plan: Plan, client: SyncClient, *, replan: Replan, log: Log) -> Applied:
+def _unsent(action: str) -> str | None:
+    return None if action in ("create", "update", "reactivate", "deactivate") else action
+
+
+def apply_plan(
+    plan: Plan,
+    client: SyncClient,
+    *,
+    replan: Replan,
+    log: Log,
+    stopped: Callable[[Applied], object] | None = None,
+) -> Applied:
     """Send ``plan``'s changes (module docstring) and say what became of each line.
 
     :param replan: plans one create row again against the accounts a 409 pointed at.
+    :param stopped: called with what was done so far when a systemic error stops
+        applying, before it propagates (the operator rewrites the plan file with it); an
+        error it raises is logged, and the first error propagates.
     :raises TribooAPIError: an error no line can absorb (after the client's retries).
     :raises TribooConnectionError: no answer, after the client's retries.
     """
     lines: list[tuple[PlanRow, Outcome | None]] = [(item, None) for item in plan.items]
+    try:
+        _send(client, lines, replan, log)
+    except BaseException:
+        if stopped is not None:
+            try:
+                stopped(Applied(tuple(lines)))
+            except Exception as problem:  # the first error is the one to report
+                kind = type(problem).__name__
+                log.warning("sync: the outcomes so far could not be recorded (%s)", kind)
+        raise
+    return Applied(tuple(lines))
+
+
+def _send(
+    client: SyncClient, lines: list[tuple[PlanRow, Outcome | None]], replan: Replan, log: Log
+) -> None:
     steps: list[tuple[str, Callable[[PlanRow], tuple[PlanRow, Outcome]]]] = [
         ("create", lambda item: _create(client, item, replan)),
         ("update", lambda item: _patch(client, item)),
@@ -131,7 +166,6 @@ def apply_plan(plan: Plan, client: SyncClient, *, replan: Replan, log: Log) -> A
                 log.info("sync %s: %d of %d rows sent", action, done, len(todo))
     _resolve_created(client, lines)
     _deactivate(client, lines, log)
-    return Applied(tuple(lines))
 
 
 def _create(client: SyncClient, item: PlanRow, replan: Replan) -> tuple[PlanRow, Outcome]:
@@ -149,18 +183,22 @@ def _create(client: SyncClient, item: PlanRow, replan: Replan) -> tuple[PlanRow,
             return _patch(client, again)
         return again, again.action  # type: ignore[return-value]  # unchanged/excluded/conflict
     except TribooValidationError as refused:
-        return _taken_elsewhere(item, refused), "conflict"
+        return _refused(item, refused), "conflict"
     return item, "created"
 
 
-def _taken_elsewhere(item: PlanRow, refused: TribooValidationError) -> PlanRow:
-    """The line of a row whose username another organisation holds: the server's
-    uniqueness check spans every organisation and answers a 400 on ``username`` (a 409
-    only for its own). Any other 400 is a row the validation should have refused: raised.
-    """
-    if set(refused.field_errors) != {"username"}:
-        raise refused
-    note = f"{item.action} refused: the username is another organisation's"
+def _refused(item: PlanRow, refused: TribooValidationError) -> PlanRow:
+    """The conflict line of a row the server refused with a 400: its fields break a rule
+    the validation cannot know (``lt_ilt_supervisor`` is an e-mail on one server
+    generation and a boolean on the other), or its username is another organisation's
+    (the server's uniqueness check spans every organisation: a 400 on ``username``, a 409
+    only for its own). Only field names are kept, never the server's words: they may
+    repeat the value."""
+    names = sorted(refused.field_errors)
+    if names == ["username"]:
+        note = f"{item.action} refused: the username is another organisation's"
+    else:
+        note = f"refused by the server: {', '.join(names) or f'HTTP {refused.status_code}'}"
     return dataclasses.replace(item, action="conflict", note=note, send={})
 
 
@@ -176,7 +214,7 @@ def _patch(client: SyncClient, item: PlanRow) -> tuple[PlanRow, Outcome]:
     except TribooNotFoundError:
         return item, "not_found"
     except TribooValidationError as refused:
-        return _taken_elsewhere(item, refused), "conflict"
+        return _refused(item, refused), "conflict"
     return item, "updated" if item.action == "update" else "reactivated"
 
 

@@ -18,7 +18,7 @@ Pure Python: no Airflow, no HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from triboo_provider.identifiers import match_key
@@ -26,9 +26,40 @@ from triboo_provider.identifiers import match_key
 if TYPE_CHECKING:
     from triboo_provider.identifiers import Kind
 
-__all__ = ["SUPER_ADMIN_ROLES", "changed_fields", "same_value"]
+__all__ = [
+    "CURRENT_ONLY_FIELDS",
+    "SUPER_ADMIN_ROLES",
+    "changed_fields",
+    "reactivates",
+    "same_value",
+]
 
 SUPER_ADMIN_ROLES = frozenset({"Platform Super Admin", "Super Platform Admin"})
+# The catalog flags the current server generation added (the spec's User: "current
+# builds"); no 2021 answer carries any of them.
+CURRENT_ONLY_FIELDS = frozenset(
+    {
+        "linkedin_catalog_access",
+        "udemy_catalog_access",
+        "founderz_catalog_access",
+        "siemens_catalog_access",
+        "triboo_centrical_access",
+    }
+)
+
+
+def reactivates(accounts: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the server that listed ``accounts`` reactivates with ``is_active: true``
+    in an update: the current generation does, the 2021 generation does not (the spec's
+    "Server generations"). The list answer says which: every current account carries the
+    catalog flags :data:`CURRENT_ONLY_FIELDS`, no 2021 account any of them. No accounts:
+    True (there is nothing to reactivate)."""
+    seen = False
+    for account in accounts:
+        if CURRENT_ONLY_FIELDS & account.keys():
+            return True
+        seen = True
+    return not seen
 
 
 def same_value(name: str, first: Any, second: Any) -> bool:

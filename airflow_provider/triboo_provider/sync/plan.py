@@ -13,7 +13,9 @@
 ``deactivate``  an active account in scope that no row points at
 ``unchanged``   a row whose active account already equals it
 ``excluded``    a row whose account is outside the scope (never touched), or a row that
-                says its person is outside it (``scope``'s role or fields) and has no account
+                says its person is outside it (``scope``'s role or fields) and has no account;
+                but an account outside only by ``where`` fields that the row sets to the
+                scope's values is adopted (``update``/``reactivate``, ``moves into scope``)
 ``conflict``    a row that cannot be acted on without guessing (kinds in
                 :data:`~triboo_provider.sync.match.ConflictKind`); nothing is done for it
 ==============  ===========================================================================
@@ -57,6 +59,7 @@ Action = Literal[
 ACTIONS: tuple[Action, ...] = get_args(Action)
 PLAN_COLUMNS = ("action", "key", "user_id", "fields", "row", "note")
 CANNOT_REACTIVATE = "cannot reactivate: this server generation ignores is_active in updates"
+MOVES_IN = "moves into scope"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +255,8 @@ def _row_action(  # noqa: PLR0911 - one return per outcome reads best
             return PlanRow("conflict", key, None, row=label, note=note)
         return PlanRow("create", key, None, tuple(row), label, send=dict(row))
     outside = scope.account_outside(target, api_username)
-    if outside:
+    adopted = bool(outside) and scope.takes_in(target, row, outside or "")
+    if outside and not adopted:
         return PlanRow(
             "excluded", key, target_id, row=label, note=f"account outside scope: {outside}"
         )
@@ -260,12 +264,15 @@ def _row_action(  # noqa: PLR0911 - one return per outcome reads best
     if outside:
         return PlanRow("conflict", key, target_id, row=label, note=f"leaves_scope: {outside}")
     changes = changed_fields(row, target, key=match_on)
+    notes = [MOVES_IN] if adopted else []
     if target.get("is_active") is False:
-        remark = None if can_reactivate else CANNOT_REACTIVATE
+        remark = "; ".join(notes + ([] if can_reactivate else [CANNOT_REACTIVATE])) or None
         send = {**changes, "is_active": True}
         return PlanRow("reactivate", key, target_id, tuple(changes), label, remark, send)
     if changes:
-        return PlanRow("update", key, target_id, tuple(changes), label, send=changes)
+        return PlanRow(
+            "update", key, target_id, tuple(changes), label, MOVES_IN if adopted else None, changes
+        )
     return PlanRow("unchanged", key, target_id, row=label)
 
 

@@ -83,6 +83,22 @@ class Scope:
                 return f"field {name}"
         return None
 
+    def takes_in(self, account: Mapping[str, Any], row: Mapping[str, Any], reason: str) -> bool:
+        """Whether a row adopts ``account``, outside the scope for ``reason``
+        (:meth:`account_outside`): the account is outside only by ``where`` fields, and
+        the row carries each field it differs in with the scope's value (an account that
+        moves in, e.g. a transfer between two countries' syncs). Adopting updates those
+        fields, so the account is in scope afterwards; staff, superusers, other roles and
+        the API user are never adopted, and neither is an account whose answer lacks a
+        differing field (the change could never be read back)."""
+        if not reason.startswith("field ") or self.row_outside(row) is not None:
+            return False
+        return all(
+            name in account and name in row and same_value(name, row[name], value)
+            for name, value in self.where.items()
+            if not same_value(name, account.get(name), value)
+        )
+
     def missing_on_create(self, row: Mapping[str, Any]) -> list[str]:
         """The ``where`` fields an account created from ``row`` would lack: created
         without them, it would fall outside the scope at once (and never be deactivated
