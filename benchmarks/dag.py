@@ -2,17 +2,21 @@
 
 The tasks of ``example_triboo_progress_export`` (user progress to Parquet with badges
 and to CSV, over several pages; the catalogue; then one course-progress task per course)
-each run in a fresh process (:mod:`benchmarks.dag_task`), through a pool of two slots
-(at most two task processes at once), in the DAG's order: the catalogue first (its
-downstream tasks weigh most), then the user progress tasks, then the course tasks as
-soon as the catalogue has named them. The scheduler here starts a task the moment a slot
-is free; Airflow's own scheduler adds its loop's latency on top.
+each run in a process of its own, through a pool of two slots (at most two task
+processes at once), in the DAG's order: the catalogue first (its downstream tasks weigh
+most), then the user progress tasks, then the course tasks as soon as the catalogue has
+named them. As in Airflow 3 (LocalExecutor, then the supervisor), each slot is a worker
+process that has imported Airflow and forks one task process per task, which imports the
+provider, reads the connection from the environment and runs the operator
+(:mod:`benchmarks.dag_task`): no client, budget or token lives longer than its task.
+The scheduler here starts a task the moment a slot is free; Airflow's own scheduler
+adds its loop's latency on top.
 
 The sandbox counts the requests it answered and the 429s it sent. The bound is what the
 limits allow: the server admits at most ``limit`` requests of an API user in any window,
 so ``N`` accepted report requests span at least ``(ceil(N / limit) - 1)`` windows from
-the first to the last; before the first, a task process starts (imports, token) and
-after the last it writes its file and exits, which together take one course-progress
+the first to the last; before the first, a task process starts (imports the provider,
+gets a token) and after the last it writes its file and exits, which together take one course-progress
 task's wall time when it runs alone (measured in the same run). Bound = ``(ceil(N /
 limit) - 1) * window + one task alone``.
 """
@@ -85,30 +89,42 @@ class DagRun:
             for key in course_ids[: self.courses]
         ]
 
-    def run(self) -> None:
-        """Run every task (in a thread of its own: a failure is kept in ``error``, and
-        the tasks running then are waited for, as Airflow lets them finish)."""
+    def run(self, workers: list[Worker]) -> None:
+        """Run every task, one at a time on each of ``workers`` (the pool's slots). In a
+        thread of its own: a failure is kept in ``error``, no task starts after it, and
+        the tasks running then finish, as in Airflow."""
         ready = deque(self.first_tasks())
-        running: dict[subprocess.Popen[str], Task] = {}
+        running = 0
+        changed = threading.Condition()
+
+        def slot(worker: Worker) -> None:
+            nonlocal running
+            while True:
+                with changed:
+                    while not ready and running:
+                        changed.wait()
+                    if not ready:
+                        return
+                    task = ready.popleft()
+                    running += 1
+                answer = worker.run(task)
+                with changed:
+                    running -= 1
+                    if "error" in answer:
+                        self.error = self.error or f"task {task.name} failed:\n{answer['error']}"
+                        ready.clear()
+                    else:
+                        self.results.setdefault(task.name, []).append(answer["result"])
+                        if task.name == "courses":
+                            ready.extend(self.mapped(answer["result"]["course_ids"]))
+                    changed.notify_all()
+
+        threads = [threading.Thread(target=slot, args=(worker,)) for worker in workers]
         started = time.perf_counter()
-        while ready or running:
-            while ready and len(running) < self.slots:
-                task = ready.popleft()
-                running[spawn(task, self.url, self.extra)] = task
-            done = next((p for p in running if p.poll() is not None), None)
-            if done is None:
-                time.sleep(0.01)
-                continue
-            task = running.pop(done)
-            out, err = done.communicate()
-            if done.returncode != 0:
-                self.error = self.error or f"task {task.name} failed:\n{err[-4000:]}"
-                ready.clear()
-                continue
-            result = json.loads(out.strip().splitlines()[-1])
-            self.results.setdefault(task.name, []).append(result)
-            if task.name == "courses":
-                ready.extend(self.mapped(result["course_ids"]))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         self.wall = time.perf_counter() - started
 
 
@@ -124,34 +140,61 @@ def connection(url: str, extra: dict[str, Any]) -> str:
     )
 
 
-def spawn(task: Task, url: str, extra: dict[str, Any]) -> subprocess.Popen[str]:
-    env = {**os.environ, "AIRFLOW_CONN_TRIBOO_DEFAULT": connection(url, extra)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.dag_task"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
-    assert process.stdin is not None
-    process.stdin.write(json.dumps({"task": task.name, "kwargs": task.kwargs}))
-    process.stdin.close()
-    process.stdin = None  # communicate() must not flush a closed pipe
-    return process
+class Worker:
+    """One executor slot: a :mod:`benchmarks.dag_task` process that forks a task process
+    per task. Started before the clock, as an executor's workers are up before a run."""
+
+    def __init__(self, url: str, extra: dict[str, Any], log: Path) -> None:
+        env = {**os.environ, "AIRFLOW_CONN_TRIBOO_DEFAULT": connection(url, extra)}
+        self._log = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.dag_task"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,  # a file: task logs must never fill a pipe nobody reads
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+
+    def wait_ready(self) -> None:
+        """Wait until the worker has imported Airflow."""
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != '{"ready": true}':
+            raise SystemExit(f"the worker did not start; its log: {self._log.name}")
+
+    def run(self, task: Task) -> dict[str, Any]:
+        """Run ``task`` in a new task process; ``{"result": XCom}`` or ``{"error": text}``."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"task": task.name, "kwargs": task.kwargs}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            return {"error": f"the worker died; its log: {self._log.name}"}
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self._log.close()
 
 
-def one_task_alone(server: Sandbox, extra: dict[str, Any], folder: Path) -> float:
-    """Wall time of one course-progress task process, spawn to exit, nothing else running."""
-    run = DagRun(server.url, folder, extra)
+def one_task_alone(worker: Worker, url: str, extra: dict[str, Any], folder: Path) -> float:
+    """Wall time of one course-progress task on a ready worker (its process forked, to
+    its exit), nothing else running."""
+    run = DagRun(url, folder, extra)
     task = run.mapped(["course-v1:acme+ETH103+2024_T3"])[0]
     started = time.perf_counter()
-    process = spawn(task, server.url, extra)
-    _, err = process.communicate()
-    if process.returncode != 0:
-        raise SystemExit(f"course_progress failed:\n{err[-4000:]}")
-    return time.perf_counter() - started
+    answer = worker.run(task)
+    took = time.perf_counter() - started
+    if "error" in answer:
+        raise SystemExit(f"course_progress failed:\n{answer['error']}")
+    return took
 
 
 def extras(sizes: Sizes) -> dict[str, Any]:
@@ -164,16 +207,21 @@ def extras(sizes: Sizes) -> dict[str, Any]:
     }
 
 
-def measure_runs(server: Sandbox, sizes: Sizes, runs_at_once: int, alone: float) -> dict[str, Any]:
-    """``runs_at_once`` DAG runs started together, on one API user, each with its own pool."""
+def measure_runs(
+    server: Sandbox, sizes: Sizes, pools: list[list[Worker]], alone: float
+) -> dict[str, Any]:
+    """One DAG run per pool of workers, started together, all on one API user."""
     before = server.counters()
     extra, window = extras(sizes), 60 * sizes.dag_scale
     with tempfile.TemporaryDirectory() as folder:
         dag_runs = [
-            DagRun(server.url, Path(folder, f"run{n}"), extra, courses=sizes.dag_courses)
-            for n in range(runs_at_once)
+            DagRun(server.url, Path(folder, f"run{n}"), extra, len(pool), sizes.dag_courses)
+            for n, pool in enumerate(pools)
         ]
-        threads = [threading.Thread(target=run.run) for run in dag_runs]
+        threads = [
+            threading.Thread(target=run.run, args=(pool,))
+            for run, pool in zip(dag_runs, pools, strict=True)
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -201,29 +249,41 @@ def measure_runs(server: Sandbox, sizes: Sizes, runs_at_once: int, alone: float)
 
 def dag_workload(sizes: Sizes) -> dict[str, Any]:
     """One DAG run, then two at once, ``sizes.dag_runs`` times each; a fresh window before
-    each."""
+    each. Two pools of two workers (one per DAG run) start once, as an executor's."""
     window = 60 * sizes.dag_scale
     results: dict[str, Any] = {"window": window, "users": sizes.dag_users}
     with (
         sandbox(sizes.dag_users, rate_limits=str(sizes.dag_scale)) as server,
         tempfile.TemporaryDirectory() as folder,
     ):
-        # At most three requests in a fresh window: none waits, on either side.
-        alone = statistics.median(
-            one_task_alone(server, extras(sizes), Path(folder)) for _ in range(sizes.runs)
-        )
-        results["alone"] = alone
-        for runs_at_once, key in ((1, "one"), (2, "two")):
-            series = Series(f"dag x{runs_at_once}")
-            for _ in range(sizes.dag_runs):
-                time.sleep(window + 0.5)  # the history of the previous run has expired
-                series.runs.append(measure_runs(server, sizes, runs_at_once, alone))
-                print(
-                    f"    {series.name}: wall {series.runs[-1]['wall']:.1f} s, "
-                    f"bound {series.runs[-1]['bound']:.1f} s, "
-                    f"429s {series.runs[-1]['throttled']}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            results[key] = series
+        extra = extras(sizes)
+        pools = [
+            [Worker(server.url, extra, Path(folder, f"worker{n}.log")) for n in pair]
+            for pair in ((0, 1), (2, 3))
+        ]
+        try:
+            for worker in pools[0] + pools[1]:
+                worker.wait_ready()
+            # At most three requests in a fresh window: none waits, on either side.
+            alone = statistics.median(
+                one_task_alone(pools[0][0], server.url, extra, Path(folder))
+                for _ in range(sizes.runs)
+            )
+            results["alone"] = alone
+            for runs_at_once, key in ((1, "one"), (2, "two")):
+                series = Series(f"dag x{runs_at_once}")
+                for _ in range(sizes.dag_runs):
+                    time.sleep(window + 0.5)  # the history of the previous run has expired
+                    series.runs.append(measure_runs(server, sizes, pools[:runs_at_once], alone))
+                    print(
+                        f"    {series.name}: wall {series.runs[-1]['wall']:.1f} s, "
+                        f"bound {series.runs[-1]['bound']:.1f} s, "
+                        f"429s {series.runs[-1]['throttled']}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                results[key] = series
+        finally:
+            for worker in pools[0] + pools[1]:
+                worker.close()
     return results

@@ -31,11 +31,8 @@ class Sizes:
     dag_users: int = 3_000  # DAG workload: user progress over 3 pages, twice (Parquet, CSV)
     dag_page_size: int = 1_000
     dag_courses: int | None = None  # every course of the catalogue (36)
-    # DAG workload: one server minute lasts 30 s, long enough that a task process's start
-    # (about 2-3 s of CPU, mostly importing Airflow) does not outpace the limit, as with
-    # the real 60 s; each run is 40 to 80 task processes, so it runs once by default.
-    dag_scale: float = 0.5
-    dag_runs: int = 1
+    dag_scale: float = 0.25  # DAG workload: one server minute lasts 15 s
+    dag_runs: int = 3
 
 
 SMOKE = Sizes(
