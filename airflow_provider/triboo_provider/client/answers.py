@@ -11,7 +11,8 @@ request. How long to wait and what to retry is :mod:`triboo_provider.client.retr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import TypeVar
 
@@ -32,6 +33,7 @@ from triboo_provider.client.errors import (
 from triboo_provider.client.http_rules import retry_after_seconds
 
 M = TypeVar("M")
+E = TypeVar("E", bound=TribooAPIError)
 
 # The error type of each 4xx status the server documents; 5xx are TribooServerError.
 ERRORS: dict[int, type[TribooAPIError]] = {
@@ -112,6 +114,64 @@ def api_error(
     if status == 409:
         return TribooConflictError(operation, status, detail, reason=conflict_reason(detail))
     return ERRORS.get(status, TribooAPIError)(operation, status, detail)
+
+
+# What stands for a value we sent when the server's answer repeats it.
+SCRUBBED = "<value>"
+
+
+def scrub_text(text: str, sent: Iterable[str]) -> str:
+    """``text`` with every occurrence of a ``sent`` value replaced by :data:`SCRUBBED`.
+
+    Values are matched ignoring case, longest first (an e-mail before the name inside
+    it), and only where they stand as a value does: not inside a longer word (``"m"`` sent
+    as a gender leaves ``"email"`` alone, a quoted ``"m"`` goes). Blank values are ignored.
+    """
+    values = sorted({v for v in sent if v.strip()}, key=len, reverse=True)
+    if not values or not text:
+        return text
+    pattern = "|".join(_bounded(value) for value in values)
+    return re.sub(pattern, SCRUBBED, text, flags=re.IGNORECASE)
+
+
+def _bounded(value: str) -> str:
+    before = r"(?<![^\W_])" if value[0].isalnum() else ""
+    after = r"(?![^\W_])" if value[-1].isalnum() else ""
+    return before + re.escape(value) + after
+
+
+def scrubbed(error: E, sent: Iterable[str]) -> E:
+    """``error`` (an answer to a request whose body carried ``sent``) without any of those
+    values in its ``detail`` or ``field_errors``: a server may repeat a refused value
+    (2021: ``"\"boss@acme.example.com\" is not a valid boolean"``), and a person's
+    value must not reach a task log. Same class, operation, status and other attributes;
+    its ``__cause__`` is kept unless that repeats a value too. Raise it outside the
+    ``except`` block that caught ``error``, or the original is chained as its context.
+    """
+    values = list(sent)
+    clean = _rebuilt(error, scrub_text(error.detail, values), values)
+    cause = error.__cause__
+    if cause is not None and scrub_text(str(cause), values) == str(cause):
+        clean.__cause__ = cause
+    return clean
+
+
+def _rebuilt(error: E, detail: str, values: list[str]) -> E:
+    if isinstance(error, TribooValidationError):
+        errors = {
+            name: [scrub_text(message, values) for message in messages]
+            for name, messages in error.field_errors.items()
+        }
+        return type(error)(error.operation, error.status_code, detail, errors)
+    if isinstance(error, TribooConflictError):
+        return type(error)(error.operation, error.status_code, detail, reason=error.reason)
+    return type(error)(
+        error.operation,
+        error.status_code,
+        detail,
+        retry_after=error.retry_after,
+        retry_after_header=error.retry_after_header,
+    )
 
 
 def unreadable(operation: str, answer: httpx.Response, problem: Exception) -> TribooAPIError:

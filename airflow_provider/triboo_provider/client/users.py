@@ -20,9 +20,9 @@ from triboo_client.api.users import (
 from triboo_client.types import Response
 
 from triboo_provider.client import arguments, retry
-from triboo_provider.client.answers import expect_type
+from triboo_provider.client.answers import expect_type, scrubbed
 from triboo_provider.client.core import ClientCore
-from triboo_provider.client.errors import TribooInputError, TribooServerError
+from triboo_provider.client.errors import TribooAPIError, TribooInputError, TribooServerError
 from triboo_provider.client.paging import Envelope
 from triboo_provider.client.protocols import JSONObject
 from triboo_provider.validation import RULES
@@ -118,18 +118,27 @@ class Users(ClientCore):
         :raises TribooInputError: ``fields`` is no valid user (a required field missing).
         :raises TribooConflictError: the username or e-mail is taken (``reason``).
         :raises TribooServerError: the created user is not found by its username.
+        :raises TribooAPIError: any other refusal (``TribooValidationError`` for a 400...);
+            a value sent that the answer repeats is ``<value>`` in its ``detail`` and
+            ``field_errors`` (:func:`~triboo_provider.client.answers.scrubbed`).
         """
         body = _body(models.UserCreate, fields)
         username = body.username
-        self.call(
-            "createUser",
-            lambda: create_user.sync_detailed(client=self.api, body=body),
-            expect=(201,),
-            policy=retry.Recoverable(
-                check=lambda: bool(self.find_users(usernames=[username])),
-                done="the user exists",
-            ),
-        )
+        error: TribooAPIError | None = None
+        try:
+            self.call(
+                "createUser",
+                lambda: create_user.sync_detailed(client=self.api, body=body),
+                expect=(201,),
+                policy=retry.Recoverable(
+                    check=lambda: bool(self.find_users(usernames=[username])),
+                    done="the user exists",
+                ),
+            )
+        except TribooAPIError as refused:
+            error = refused
+        if error is not None:  # raised here, so the unscrubbed answer is not its context
+            raise scrubbed(error, _texts(fields))
         if not resolve:
             return None
         found = self.find_users(usernames=[username])
@@ -146,6 +155,9 @@ class Users(ClientCore):
         :raises TribooInputError: ``by`` is none of the three, ``identifier`` is not one
             (``True``, ``2.9``, ``0``, ``".."``, a blank or a template), or ``fields`` make
             no user body; no request made, and no value repeated.
+        :raises TribooAPIError: the server's refusal (``TribooValidationError``,
+            ``TribooConflictError``, ``TribooNotFoundError``...), a value sent that the
+            answer repeats shown as ``<value>``.
         """
         # Typed str, not By: callers hold templated text; the choice is checked here.
         chosen = arguments.choice(by, "by", tuple(_UPDATE_OPERATIONS))
@@ -164,7 +176,13 @@ class Users(ClientCore):
             email = arguments.path_name(identifier, "email", "identifier")
             body = _body(models.UserUpdate, fields)
             send = partial(partial_update_user_by_email.sync_detailed, email, client=api, body=body)
-        return expect_type(operation, self.call(operation, send), models.UserUpdated).to_dict()
+        try:
+            answer = self.call(operation, send)
+        except TribooAPIError as refused:
+            error = refused
+        else:
+            return expect_type(operation, answer, models.UserUpdated).to_dict()
+        raise scrubbed(error, _texts(fields))  # out of the except: no unscrubbed context
 
     def deactivate_users(
         self, *, user_ids: Sequence[int] = (), usernames: Sequence[str] = ()
@@ -260,6 +278,11 @@ def _unreadable_fields(
     if not found and isinstance(missing, str) and missing in RULES:
         found.append(f"{model.__name__} field {missing}: missing, but required")
     return found or [f"{model.__name__}: the fields make no user body"]
+
+
+def _texts(fields: Mapping[str, object]) -> list[str]:
+    """The text values of a request body (a server may repeat them in its answer)."""
+    return [value for value in fields.values() if isinstance(value, str)]
 
 
 def _deactivated(operation: str, results: object) -> list[JSONObject]:
