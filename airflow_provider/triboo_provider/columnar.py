@@ -11,8 +11,7 @@ Arrow is stricter than the row path in places (a number given as text, a boolean
 an integer belongs, a timestamp Arrow cannot read, a missing key where the row path
 raises ``KeyError``): whenever the fast path meets anything it cannot prove equal, the
 page goes through the row path instead, which gives its usual values or raises its usual
-error. Columns are the fast path's business only; its results are plain
-``pyarrow.RecordBatch`` objects of :data:`~triboo_provider.tables.USER_PROGRESS`.
+error. Parquet takes the batches as they are; CSV and JSON Lines keep the row path.
 """
 
 from __future__ import annotations
