@@ -1,21 +1,17 @@
 """Roster sync review fixes (issue 17): per-row refusals, adoption into a scope, 2021
-reactivations in the plan, repeated and blank keys, scrubbed server messages, partial()."""
+reactivations in the plan, repeated and blank keys, scope values, partial() (scrubbed
+server messages: test_sync_scrub.py)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from airflow.sdk import DAG
-from hypothesis import given
-from hypothesis import strategies as st
-from triboo_provider.client import TribooClient, TribooSettings
-from triboo_provider.client.answers import SCRUBBED, scrub_text, scrubbed
 from triboo_provider.client.errors import (
     TribooAPIError,
     TribooAuthError,
@@ -69,77 +65,6 @@ NAMES = ("first_name", "last_name", "name")
 def plan_lines(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-# --- 5. a server's answer never repeats a value we sent ------------------------------
-
-
-def refused_value(generation: str) -> tuple[str, str]:
-    """A field and a text the server refuses and repeats in its 400 (DRF's boolean
-    message): lt_ilt_supervisor on 2021 (a boolean there), a catalog flag on current."""
-    return ("lt_ilt_supervisor" if generation == "2021" else "lt_gdpr", SUPERVISOR)
-
-
-@pytest.mark.parametrize("call", ["create", "update"])
-def test_a_refusal_does_not_repeat_the_value_sent(server: Any, call: str) -> None:
-    client = TribooClient(
-        TribooSettings.from_connection(server.url, "demo-client", "demo-secret", {})
-    )
-    field, value = refused_value(server.sandbox.generation)
-    person = learners(server)[0]
-    made = {"username": "new.one", "email": "new.one@acme.example.com", "name": "N O"}
-    send: Callable[[], object] = (
-        (lambda: client.create_user({**made, "first_name": "N", "last_name": "O", field: value}))
-        if call == "create"
-        else (lambda: client.update_user(by="id", identifier=person.user_id, fields={field: value}))
-    )
-    with client, pytest.raises(TribooValidationError) as refused:
-        send()
-    error = refused.value
-    assert list(error.field_errors) == [field]
-    assert SCRUBBED in error.field_errors[field][0]  # the server did repeat it
-    shown = f"{error} {error.detail} {error.field_errors} {error.args}"
-    assert value not in shown
-    assert error.__context__ is None
-    assert error.__cause__ is None
-
-
-VALUE = st.text(st.characters(blacklist_characters='"<>', codec="utf-8"), min_size=1).filter(
-    str.strip
-)
-
-
-@given(st.lists(VALUE, min_size=1, max_size=4), st.text(), st.text(), st.data())
-def test_scrubbing_removes_every_quoted_value(
-    sent: list[str], before: str, after: str, data: st.DataObject
-) -> None:
-    value = data.draw(st.sampled_from(sent))
-    message = f'{before}"{value}" is not valid{after}'
-    cleaned = scrub_text(message, sent)
-    assert re.search(re.escape(f'"{value}"'), cleaned, re.IGNORECASE) is None
-
-
-@given(st.lists(VALUE, max_size=4), st.text())
-def test_scrubbing_leaves_a_text_without_values_alone(sent: list[str], text: str) -> None:
-    if not any(re.search(re.escape(v), text, re.IGNORECASE) for v in sent):
-        assert scrub_text(text, sent) == text
-
-
-def test_scrubbing_keeps_words_and_every_attribute() -> None:
-    assert scrub_text('Enter a valid email; "m" is no gender', ["m"]) == (
-        'Enter a valid email; "<value>" is no gender'
-    )
-    assert scrub_text("JANE@X.ORG, jane", ["jane@x.org", "jane"]) == "<value>, <value>"
-    kept = scrubbed(
-        TribooConflictError("createUser", 409, "jane taken", reason="email_taken"), ["jane"]
-    )
-    assert (type(kept), kept.reason, kept.detail) == (
-        TribooConflictError,
-        "email_taken",
-        "<value> taken",
-    )
-    limited = scrubbed(TribooRateLimitError("x", 429, "", retry_after=3.0), ["a"])
-    assert (type(limited), limited.retry_after) == (TribooRateLimitError, 3.0)
 
 
 # --- 1. one row's refusal does not abort the others -----------------------------------
@@ -365,3 +290,10 @@ def test_partial_checks_the_sync_parameters(bad: dict[str, Any]) -> None:
         TribooSyncUsersOperator.partial(task_id="p", **bad).expand(roster=[[]])
     with DAG("partial_template", schedule=None):
         TribooSyncUsersOperator.partial(task_id="t", dry_run="{{ params.x }}").expand(roster=[[]])
+
+
+def test_a_scope_value_no_account_can_hold_is_refused() -> None:
+    with pytest.raises(TribooInputError, match="scope, field country"):
+        TribooSyncUsersOperator(task_id="s", roster=[], scope={"country": "it"})
+    made = compute_plan([row("ana")], [account(10, "ana", lt_gdpr=True)], scope={"lt_gdpr": "yes"})
+    assert made.items[0].action == "unchanged"  # "yes" is read as True, as in a roster

@@ -21,6 +21,7 @@ compared by :func:`~triboo_provider.sync.compare.same_value`. Pure Python.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from typing import Any
 from triboo_provider.exceptions import TribooInputError
 from triboo_provider.identifiers import match_key
 from triboo_provider.sync.compare import SUPER_ADMIN_ROLES, same_value
-from triboo_provider.validation import ENUMS, WRITABLE
+from triboo_provider.validation import ENUMS, WRITABLE, validate_users
 
 __all__ = ["DEFAULT_ROLES", "Scope", "as_scope"]
 
@@ -114,8 +115,9 @@ def as_scope(value: Scope | Mapping[str, Any] | None) -> Scope:
     """A :class:`Scope` from a Scope, a ``where`` mapping or None (the default scope).
 
     :raises TribooInputError: a ``where`` name that is no writable user field, a value
-        that is not text, an integer, a boolean or None, or an unknown role; every problem
-        is listed.
+        that is not text, an integer, a boolean or None or that breaks the field's rule
+        (``{"country": "it"}``: codes are upper case), or an unknown role; every problem is
+        listed. Values are coerced as roster cells are (``"yes"`` is True, text stripped).
     """
     scope = Scope() if value is None else value if isinstance(value, Scope) else None
     if scope is None:
@@ -133,6 +135,12 @@ def as_scope(value: Scope | Mapping[str, Any] | None) -> Scope:
         for role in sorted(scope.roles, key=str)
         if role not in KNOWN_ROLES
     ]
+    if not problems:
+        # Compared exactly, a value no account can hold ({"country": "it"}) would own
+        # nothing: each is checked and coerced by the field's rule, as a roster cell is.
+        checked = validate_users([dict(scope.where)], creating=False, labels=["scope"])
+        problems = checked.problems
+        scope = dataclasses.replace(scope, where={**scope.where, **checked.rows[0]})
     if problems:
         raise TribooInputError(problems)
     return scope
