@@ -73,7 +73,8 @@ class TribooSyncUsersOperator(TribooBaseOperator):
     unless ``dry_run`` the changes are applied (:mod:`triboo_provider.sync.apply`), then
     the file is written again with each line's outcome.
 
-    **Conflicts are skipped and reported**: the other changes are applied, the task
+    **Conflicts are skipped and reported** (a row the server refuses, a 400 or a 409,
+    is one too): the other changes are applied, the task
     succeeds, and a warning gives their count (the plan file says which rows and why).
     One wrong HR row must not stop a whole organisation's joiners and leavers, day
     after day, until someone fixes it. ``fail_on_conflict=True`` fails the task instead,
@@ -91,7 +92,8 @@ class TribooSyncUsersOperator(TribooBaseOperator):
     :param scope: the accounts the sync owns and may change: by default every account but
         superusers, admins (staff) and ``api_username``; a mapping narrows it by field
         equality (``{"lt_company": "Acme"}``), a :class:`~triboo_provider.sync.Scope` also
-        sets the roles.
+        sets the roles. An account outside only by those fields, whose row sets them to
+        the scope's values, is adopted (a transfer between two scoped syncs).
     :param api_username: the API user's username, never touched (it is a superuser on a
         tenant set up as documented, hence outside the scope anyway).
     :param max_deactivations: the safety stop: a count (``int``) or a fraction (``float``
