@@ -29,6 +29,7 @@ from triboo_provider.operators.reports import (
     TribooExportCoursesOperator,
     TribooExportUserProgressOperator,
 )
+from triboo_provider.operators.sync_users import TribooSyncUsersOperator
 from triboo_provider.operators.users import (
     TribooCreateUsersOperator,
     TribooDeactivateUsersOperator,
@@ -69,6 +70,11 @@ LIST_PARAMETERS: dict[type[TribooBaseOperator], dict[str, tuple[dict[str, Any], 
     },
     TribooExportCourseProgressOperator: {},
     TribooExportCoursesOperator: {},
+    # A roster of two hires in a scope no seeded account is in: two creates, nothing to
+    # deactivate, so the safety stop has nothing to refuse.
+    TribooSyncUsersOperator: {
+        "roster": ({"scope": {"country": "ZZ"}}, [h | {"country": "ZZ"} for h in HIRES])
+    },
 }
 OTHER_PARAMETERS: dict[type[TribooBaseOperator], set[str]] = {
     TribooCreateUsersOperator: {"users_path", "if_exists", "if_empty", "results_path"},
@@ -85,6 +91,17 @@ OTHER_PARAMETERS: dict[type[TribooBaseOperator], set[str]] = {
         "to_date",
     },
     TribooExportCoursesOperator: {"path", "format"},
+    TribooSyncUsersOperator: {
+        "roster_path",
+        "match_on",
+        "scope",
+        "api_username",
+        "max_deactivations",
+        "plan_path",
+        "plan_format",
+        "dry_run",
+        "fail_on_conflict",
+    },
 }
 # Each form turns the sample list into what the operator receives after Airflow renders
 # the template (None: the list itself, not templated).
@@ -96,6 +113,7 @@ FORMS: dict[str, str | None] = {
     "newline-joined": "{{ params.value | join('\\n') }}",
 }
 SCALAR_FORMS = ("comma-joined", "newline-joined")  # meaningless for a list of rows
+ROW_LISTS = ("users", "roster")  # parameters holding rows, not scalars
 
 
 def operators() -> list[type[TribooBaseOperator]]:
@@ -174,7 +192,7 @@ CASES = [
     for operator, params in LIST_PARAMETERS.items()
     for name in params
     for form in FORMS
-    if form != "list" and not (name == "users" and form in SCALAR_FORMS)
+    if form != "list" and not (name in ROW_LISTS and form in SCALAR_FORMS)
 ]
 
 
@@ -199,7 +217,7 @@ def test_every_form_acts_as_the_list(
 
 @pytest.mark.parametrize(
     ("operator", "name"),
-    [(o, n) for o, params in LIST_PARAMETERS.items() for n in params if n != "users"],
+    [(o, n) for o, params in LIST_PARAMETERS.items() for n in params if n not in ROW_LISTS],
 )
 def test_one_rendered_item_is_that_item(
     operator: type[Any], name: str, fresh: Callable[[], SandboxServer], tmp_path: Path
@@ -296,7 +314,7 @@ MISSING_VALUES: dict[str, Any] = {
 @pytest.mark.parametrize("missing", list(MISSING_VALUES))
 @pytest.mark.parametrize(
     ("operator", "name"),
-    [(o, n) for o, params in LIST_PARAMETERS.items() for n in params if n != "users"],
+    [(o, n) for o, params in LIST_PARAMETERS.items() for n in params if n not in ROW_LISTS],
     ids=lambda v: getattr(v, "__name__", v),
 )
 def test_a_missing_or_non_text_item_is_refused_never_sent_as_text(

@@ -45,6 +45,7 @@ CALLS: dict[str, Callable[[TribooHook], Any]] = {
         identifiers=["u"], courses=["c"], endpoint="extended"
     ),
     "iter_courses": lambda h: list(h.iter_courses()),
+    "iter_users": lambda h: list(h.iter_users()),
     "iter_user_progress": lambda h: list(h.iter_user_progress()),
     "course_progress": lambda h: h.course_progress("course-v1:a+b+c"),
 }
