@@ -46,7 +46,8 @@ def render(dag: Any, template: str, run: Any, **context: Any) -> str:
         "dag": dag,
         "dag_run": run,
         "macros": MacrosAccessor(),
-        "params": {"output_base": None},
+        # The example DAGs' params that README's templates read (the roster sync's dry_run).
+        "params": {"output_base": None, "dry_run": False},
         "var": {
             "value": SimpleNamespace(get=lambda key, default=None: variables.get(key, default))
         },
@@ -394,6 +395,15 @@ PARAM_CASES: dict[tuple[str, str], tuple[list[Any], list[Any]]] = {
         [None, "", *GOOD_BASES],
         [5, *BAD_BASES],
     ),
+    ("example_triboo_roster_sync", "output_base"): (
+        [None, "", *GOOD_BASES],
+        [5, *BAD_BASES],
+    ),
+    ("example_triboo_roster_sync", "roster_path"): (
+        ["/data/roster.csv", "s3://hr/roster.jsonl"],
+        [None, "", " ", "roster.csv", "/data/r.csv ", "{{ ds }}", 3, "/data/dir/"],
+    ),
+    ("example_triboo_roster_sync", "dry_run"): ([True, False], [None, "yes", 1, "true"]),
 }
 
 
