@@ -1,5 +1,5 @@
 """The client's one error tree (the provider's output errors extend it in
-:mod:`triboo_provider.client.errors`, the documented import path).
+:mod:`triboo_provider.exceptions`, the documented import path).
 
 ::
 
