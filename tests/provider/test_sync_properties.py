@@ -74,8 +74,10 @@ def test_plan_invariants(
             if scope is not None and target["lt_company"] != "Acme":
                 # Adopted: outside by its company alone, the row moves it into the scope.
                 assert item.action in ("update", "reactivate")
-                assert item.note is not None and "moves into scope" in item.note
-                assert item.row is not None and "lt_company" in item.fields
+                assert item.note is not None
+                assert "moves into scope" in item.note
+                assert item.row is not None
+                assert "lt_company" in item.fields
                 assert roster[int(item.row.split()[1]) - 1]["lt_company"] == "Acme"
         if item.action == "deactivate":
             assert by_id[item.user_id]["is_active"] is True
