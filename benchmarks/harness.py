@@ -33,6 +33,7 @@ class Sizes:
     dag_courses: int | None = None  # every course of the catalogue (36)
     dag_scale: float = 0.25  # DAG workload: one server minute lasts 15 s
     dag_runs: int = 3
+    sync_users: int = 10_000  # roster sync workload: the organisation's accounts
 
 
 SMOKE = Sizes(
@@ -48,6 +49,7 @@ SMOKE = Sizes(
     dag_courses=1,
     dag_scale=0.02,
     dag_runs=1,
+    sync_users=300,
 )
 
 

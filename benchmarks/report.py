@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.harness import Series
+from benchmarks.roster_sync import USERS_LIMIT as USERS_PER_WINDOW
 
 Lines = list[list[str]]
 Checks = dict[str, bool]
@@ -176,6 +177,53 @@ def dag_part(dag: dict[str, Any]) -> tuple[Lines, Checks]:
     return lines, checks
 
 
+def roster_sync_part(sync: dict[str, Any]) -> tuple[Lines, Checks]:
+    free, paced, again = sync["free"], sync["paced"], sync["again"]
+    counts, bound = sync["counts"], sync["bound"]
+    most = max(r["throttled"] for r in paced.runs + again.runs)
+    applied = {"create": "created", "update": "updated", "reactivate": "reactivated"}
+    applied |= {"deactivate": "deactivated"}
+    churn = all(
+        run["outcomes"]["applied"][done] == counts[action]
+        for run in free.runs + paced.runs
+        for action, done in applied.items()
+    )
+    idle = all(
+        not any(run["outcomes"]["planned"][action] for action in applied) for run in again.runs
+    )
+    checks = {
+        "roster sync applies the churn, then plans nothing": churn and idle,
+        "roster sync requests = minimum": free.median("requests") == sync["minimum"],
+        "roster sync rerun requests = token + pages": again.median("requests")
+        == sync["again_minimum"],
+        "roster sync throttled wall <= 1.1x bound": paced.median("wall") <= 1.1 * bound,
+        "roster sync: no 429": most == 0,
+    }
+    shares = ", ".join(f"{n} {action}" for action, n in counts.items())
+    name = f"7. roster sync, {sync['accounts']:,} accounts, {sync['roster']:,} rows ({shares})"
+    verdict = f"bound {bound:.1f} s: {ratio(paced.median('wall'), bound)}; 429s received: {most}"
+    return [
+        line(
+            name,
+            "unthrottled",
+            free,
+            *["", "", f"{free.median('requests'):.0f}", f"minimum {sync['minimum']}"],
+        ),
+        line(
+            "",
+            f"{USERS_PER_WINDOW} user requests per {sync['window']:.3g} s",
+            paced,
+            *["", "", f"{paced.median('requests'):.0f}", verdict],
+        ),
+        line(
+            "",
+            "run again right after (nothing to do)",
+            again,
+            *["", "", f"{again.median('requests'):.0f}", f"token + pages {sync['again_minimum']}"],
+        ),
+    ], checks
+
+
 PARTS = {
     "export": export_part,
     "throttled": throttled_part,
@@ -183,6 +231,7 @@ PARTS = {
     "create": create_part,
     "parse": import_part,
     "dag": dag_part,
+    "sync": roster_sync_part,
 }
 
 

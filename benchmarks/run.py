@@ -7,8 +7,9 @@ and, with ``--readme``, the table into README.md between the bench markers.
 ``--smoke`` runs tiny sizes once, to keep the scripts working (part of ``make test``);
 ``--workloads 6`` (or ``1-5``, ``1,3``) runs some of them only.
 
-The workloads live in :mod:`benchmarks.workloads` (1 to 5) and :mod:`benchmarks.dag`
-(6), the table in :mod:`benchmarks.report`, what they share in :mod:`benchmarks.harness`.
+The workloads live in :mod:`benchmarks.workloads` (1 to 5), :mod:`benchmarks.dag` (6)
+and :mod:`benchmarks.roster_sync` (7), the table in :mod:`benchmarks.report`, what they
+share in :mod:`benchmarks.harness`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from benchmarks.dag import dag_workload
 from benchmarks.harness import ROOT, SMOKE, Sizes
 from benchmarks.report import render, table
+from benchmarks.roster_sync import roster_sync_workload
 from benchmarks.workloads import (
     create_workload,
     enroll_workload,
@@ -32,7 +34,7 @@ from benchmarks.workloads import (
     throttled_workload,
 )
 
-ALL = frozenset(range(1, 7))
+ALL = frozenset(range(1, 8))
 
 
 def workloads(text: str) -> frozenset[int]:
@@ -42,7 +44,7 @@ def workloads(text: str) -> frozenset[int]:
         first, _, last = part.partition("-")
         chosen.update(range(int(first), int(last or first) + 1))
     if not chosen <= ALL:
-        raise argparse.ArgumentTypeError(f"workloads are 1 to 6, not {sorted(chosen - ALL)}")
+        raise argparse.ArgumentTypeError(f"workloads are 1 to 7, not {sorted(chosen - ALL)}")
     if 2 in chosen and 1 not in chosen:
         raise argparse.ArgumentTypeError("workload 2 needs 1 (its bound uses 1's page time)")
     return frozenset(chosen)
@@ -89,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     if 6 in args.workloads:
         progress("6. daily export DAG")
         results["dag"] = dag_workload(sizes)
+    if 7 in args.workloads:
+        progress("7. roster sync")
+        results["sync"] = roster_sync_workload(sizes)
     lines, checks = table(results)
     text = render(lines, checks)
     print(text)

@@ -200,6 +200,22 @@ def create_blindly(url: str, options: dict[str, Any]) -> dict[str, Any]:
     return {"rows": len(options["users"]), "tokens": 1, "conflicts": conflicts}
 
 
+def sync_users(url: str, options: dict[str, Any]) -> dict[str, Any]:
+    """TribooSyncUsersOperator on a roster (default scope, match on e-mail), plan file in CSV."""
+    connect(url, **options.get("extra", {}))
+    from triboo_provider.operators.sync_users import TribooSyncUsersOperator
+
+    operator = TribooSyncUsersOperator(
+        task_id="bench",
+        roster=options["roster"],
+        max_deactivations=options["max_deactivations"],
+        plan_path=options["plan_path"],
+    )
+    result = operator.execute({})
+    operator.post_execute({})
+    return {"rows": len(options["roster"]), "tokens": 1, "outcomes": result}
+
+
 VARIANTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "floor": floor,
     "provider": provider,
@@ -208,6 +224,7 @@ VARIANTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "bulk_enroll": bulk_enroll,
     "create_users": create_users,
     "create_blindly": create_blindly,
+    "sync_users": sync_users,
 }
 
 
@@ -223,6 +240,11 @@ IMPORTS = {
         "triboo_provider.operators.users",
         "triboo_provider.hooks.triboo",
         "triboo_provider.validation",
+    ),
+    "sync_users": (
+        "triboo_provider.operators.sync_users",
+        "triboo_provider.hooks.triboo",
+        "triboo_provider.sync",
     ),
     "http_operator": ("airflow.providers.http.operators.http",),
     "naive_client": ("triboo_client.api.reports.list_user_progress_reports",),
