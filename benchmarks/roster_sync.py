@@ -23,6 +23,12 @@ from benchmarks.variants import token
 
 PAGE_SIZE = 1000  # the server's largest page size, which the sync reads at
 USERS_LIMIT = 20  # user-family requests the server admits per API user and minute
+# The connection's default limits per minute, the server's.
+SERVER_LIMITS = {
+    "users_per_minute": USERS_LIMIT,
+    "reports_per_minute": 10,
+    "bulk_enroll_per_minute": 120,
+}
 # The churn, as fractions of the organisation's accounts (at least one of each).
 CHURN = {"create": 0.004, "update": 0.003, "deactivate": 0.003, "reactivate": 0.0005}
 SEEDED_OUTSIDE = 2  # the sandbox adds its API user and a staff user to the organisation
@@ -123,9 +129,11 @@ def roster_sync_workload(sizes: Sizes) -> dict[str, Any]:
                     "plan_path": f"{folder}/plan.csv",
                 }
                 free.runs.append(measure(server, "sync_users", options))
-            # A budget file of this repetition's own: other processes of this OS user
-            # (tests, other benchmarks) share the default one.
+            # The connection's default limits (the variants' connect() turns them off), on
+            # the scaled minute, and a budget file of this repetition's own: other
+            # processes of this OS user (tests, other benchmarks) share the default one.
             extra = {
+                **SERVER_LIMITS,
                 "rate_window_seconds": window,
                 "rate_limit_store": f"sqlite:///{Path(folder, 'budget.sqlite3')}",
             }
