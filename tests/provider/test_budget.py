@@ -52,10 +52,15 @@ class FlakyStore:
         self.calls = 0
 
     def admit(
-        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+        self,
+        key: str,
+        limit: int,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
     ) -> tuple[int, int]:
         self._check()
-        return self.inner.admit(key, limit, window_us, clock_us)
+        return self.inner.admit(key, limit, window_us, clock_us, margin_us)
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         self._check()
@@ -149,14 +154,18 @@ def test_the_wait_is_for_the_entry_that_makes_room(store: HistoryStore) -> None:
     assert time.now_us == T0 + 70 * MICROS
 
 
-def test_unlimited_scopes_neither_wait_nor_count(store: HistoryStore) -> None:
+def test_a_scope_set_to_0_never_waits_but_counts(store: HistoryStore) -> None:
+    """The server counts every request of its scopes against every limit (issue 16 review:
+    0 turns client pacing of a scope off, not the server's counting); a scope the limits do
+    not name (the token endpoint) is neither waited for nor counted."""
     time = FakeTime()
     budget = budget_on(store, time, limits={"users": 1, "reports": 0})
     for _ in range(5):
         budget.acquire("reports")
         budget.acquire("token")
-    budget.acquire("users")
     assert time.sleeps == []
+    budget.acquire("users")  # the five reports are in the window: users' limit of 1 waits
+    assert time.sleeps == [60.0]
 
 
 def test_budgets_of_one_api_user_share_the_history(store: HistoryStore) -> None:

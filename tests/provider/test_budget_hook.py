@@ -214,6 +214,27 @@ def test_a_redis_password_is_masked_and_never_shown() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "secrets"),
+    [
+        ("redis://h:6379/0?password=q%40pw", ["q@pw"]),
+        ("unix:///run/redis.sock?password=q-pw&username=svc", ["q-pw"]),
+        ("REDIS://:u-pw@h/0?password=q-pw&ssl_password=k-pw", ["u-pw", "q-pw", "k-pw"]),
+        ("redis://svc@h/0?username=svc", []),
+    ],
+)
+def test_every_secret_redis_py_reads_from_the_url_is_masked(url: str, secrets: list[str]) -> None:
+    """redis-py reads the userinfo password and any ?password= (and passes ?ssl_password=
+    to the connection): each is handed to the hook's mask_secret; a user name is not."""
+    seen: list[str] = []
+    client = TribooClient(
+        settings("https://acme.example", rate_limit_store=url), on_token=seen.append
+    )
+    client.budget  # noqa: B018 - opening the budget hands over the secrets
+    assert seen == secrets
+    client.close()
+
+
+@pytest.mark.parametrize(
     ("value", "kind"),
     [
         ("", SQLiteHistory),
@@ -223,6 +244,10 @@ def test_a_redis_password_is_masked_and_never_shown() -> None:
         ("redis://redis.internal:6379/0", RedisHistory),
         ("rediss://user:pw@redis.internal", RedisHistory),
         ("unix:///run/redis/redis.sock?db=2", RedisHistory),
+        # Schemes are case-insensitive, as the bare words are (review of issue 16).
+        ("SQLITE:///var/lib/triboo/budget.sqlite3", SQLiteHistory),
+        ("REDIS://redis.internal:6379/0", RedisHistory),
+        ("Unix:///run/redis/redis.sock", RedisHistory),
     ],
 )
 def test_rate_limit_store_values(value: str, kind: type) -> None:
@@ -235,7 +260,6 @@ def test_rate_limit_store_values(value: str, kind: type) -> None:
     ("value", "says"),
     [
         ("memcached://pw-1@h", "must be empty or sqlite"),
-        ("REDIS://h", "must be empty or sqlite"),
         ("sqlite://relative.db", "sqlite:///<absolute path of a file>"),
         ("sqlite:///var/lib/", "sqlite:///<absolute path of a file>"),
         ("redis://:pw-1@h:99999/0", "a Redis URL is redis://"),

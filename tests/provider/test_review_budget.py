@@ -143,16 +143,26 @@ def test_fork_while_another_thread_is_in_a_sqlite_step_does_not_deadlock_the_chi
 ) -> None:
     """SQLiteHistory claims to be safe across fork(), but its threading.Lock is inherited
     held when a thread is mid-transaction (waiting on the busy timeout): the child hangs
-    forever (LocalHistory re-creates its lock after fork; SQLiteHistory does not)."""
+    forever (LocalHistory re-creates its lock after fork; SQLiteHistory does not).
+
+    Corrected after review: the blocker holding the file's write lock is another process.
+    A connection of the forking process itself, held in a transaction across fork(), is
+    SQLite's own documented limit (its unix VFS keeps lock state per process: the child
+    believes it holds that write lock and any new connection in it waits out the busy
+    timeout), which no code of the store can undo."""
     script = f"""
-import os, signal, sqlite3, threading, time
+import os, signal, subprocess, sys, threading, time
 from triboo_provider.client.budget import StoreUnavailable
 from triboo_provider.client.budget_sqlite import SQLiteHistory
 path = {str(tmp_path / "d.db")!r}
 store = SQLiteHistory(path)
 store.admit("k", 100, 10**6, lambda: 1)
-blocker = sqlite3.connect(path, isolation_level=None)
-blocker.execute("BEGIN IMMEDIATE")
+hold = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1], isolation_level=None); "
+hold += "db.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.read()"
+blocker = subprocess.Popen(
+    [sys.executable, "-c", hold, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+)
+assert blocker.stdout.readline().strip() == "held"
 def step():
     try:
         store.admit("k", 100, 10**6, lambda: 2)
@@ -168,7 +178,8 @@ if pid == 0:
     except StoreUnavailable:
         pass
     os._exit(0)
-blocker.rollback()
+blocker.kill()  # not stdin.close(): the child holds a copy of that pipe
+blocker.wait()
 _, status = os.waitpid(pid, 0)
 print("killed" if os.WIFSIGNALED(status) else "ok")
 """

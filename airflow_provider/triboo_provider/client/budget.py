@@ -27,6 +27,13 @@ the store again: on success it first adds this process's requests of the last wi
 shared history (some may be there already: counting them twice errs on the side of waiting,
 for at most one window), logs that the shared budget is back, and uses it again.
 
+A request reaches the server some time after its admission, and a request admitted later
+may overtake it in flight; the server, counting by arrival, then counts the overtaker
+before it. With an in-flight ``margin``, each entry keeps its scope's limit, and a request
+is not admitted while an entry admitted less than ``margin`` ago could see its own limit
+reached if overtaken (:func:`wait_for`). A clock stepped back (NTP) leaves entries "in the
+future": every store treats them as recorded now, so no wait exceeds the window.
+
 Times are whole microseconds (int) in every store, so that "exactly one window later" is
 exact: an entry leaves the window when ``now - entry >= window``, as on the server. No
 Airflow import.
@@ -36,12 +43,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
+
+from triboo_provider.client.budget_local import ForkSafeLock, LocalHistory, wait_for
+
+__all__ = [
+    "MAX_WINDOW",
+    "MICROS",
+    "Budget",
+    "ForkSafeLock",
+    "HistoryStore",
+    "LocalHistory",
+    "StoreUnavailable",
+    "api_user_key",
+    "process_history",
+    "wait_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +80,18 @@ class HistoryStore(Protocol):
     """
 
     def admit(
-        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+        self,
+        key: str,
+        limit: int,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
     ) -> tuple[int, int]:
         """Read the time ``now`` inside the atomic step (``clock_us()``, or the store's own
-        clock); drop entries at or before ``now - window_us``; if fewer than ``limit``
-        remain, record one request at ``now`` and return ``(0, now)``, else return the
-        microseconds (> 0) until enough entries leave the window for one more, and ``now``.
+        clock); treat entries later than ``now`` as made at ``now``; drop entries at or
+        before ``now - window_us - margin_us``; if :func:`wait_for` allows it, record one
+        request at ``now`` with its ``limit`` (0: none, never waits) and return
+        ``(0, now)``, else return :func:`wait_for`'s microseconds (> 0) and ``now``.
 
         The time is read inside the step because a time read before it may be older than
         an entry another process recorded meanwhile, and checking a stale window against a
@@ -75,7 +100,8 @@ class HistoryStore(Protocol):
         ...
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
-        """Record requests made ``ages_us`` microseconds before now, with no limit check."""
+        """Record requests made ``ages_us`` microseconds before now (no limit of their own),
+        with no limit check."""
         ...
 
     def close(self) -> None:
@@ -94,54 +120,6 @@ def api_user_key(host: str, client_id: str) -> str:
     return "triboo:budget:" + hashlib.sha256(material).hexdigest()[:32]
 
 
-class LocalHistory:
-    """Histories held in this process, safe across threads (a lock around each step)."""
-
-    def __init__(self) -> None:
-        self._logs: dict[str, deque[int]] = {}
-        self._lock = threading.Lock()
-        self._pid = os.getpid()
-
-    def _guard(self) -> threading.Lock:
-        # A lock copied by fork() may be held by a thread that does not exist in the child.
-        if os.getpid() != self._pid:
-            self._pid, self._lock = os.getpid(), threading.Lock()
-        return self._lock
-
-    def admit(
-        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
-    ) -> tuple[int, int]:
-        with self._guard():
-            now_us = clock_us()
-            entries = self._trimmed(key, window_us, now_us)
-            if len(entries) < limit:
-                entries.append(now_us)
-                return 0, now_us
-            # Sorted: appends carry the clock's time, and add() keeps the order.
-            return entries[len(entries) - limit] + window_us - now_us, now_us
-
-    def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
-        with self._guard():
-            entries = self._trimmed(key, window_us, now_us)
-            merged = sorted([*entries, *(now_us - age for age in ages_us if age < window_us)])
-            entries.clear()
-            entries.extend(merged)
-
-    def recent(self, key: str, window_us: int, now_us: int) -> list[int]:
-        """Ages (microseconds) of the key's entries still inside the window."""
-        with self._guard():
-            return [now_us - at for at in self._trimmed(key, window_us, now_us)]
-
-    def _trimmed(self, key: str, window_us: int, now_us: int) -> deque[int]:
-        entries = self._logs.setdefault(key, deque())
-        while entries and entries[0] <= now_us - window_us:
-            entries.popleft()
-        return entries
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
 _PROCESS_HISTORY = LocalHistory()
 
 
@@ -154,10 +132,15 @@ class Budget:
     """The request budget of one API user against the server's per-scope limits.
 
     ``limits`` maps scopes to requests per ``window`` seconds (0 < window <= one day); a
-    scope missing from it or set to 0 is neither limited nor recorded. ``store`` holds the
-    shared history; ``local`` (default :func:`process_history`) mirrors this process's
-    requests and paces them when the store is away. ``clock`` returns seconds (wall time:
-    processes compare it) and ``sleep`` waits seconds; both are injectable for tests.
+    scope set to 0 is not limited but still recorded (the server counts it against every
+    other limit); a scope missing from it is neither (not one the server counts).
+    ``margin`` (seconds, 0 <= margin < window) is how long after its admission a request
+    may still be overtaken in flight (:func:`wait_for`); 0 turns that rule off. ``store``
+    holds the shared history; ``local`` (default :func:`process_history`) mirrors this
+    process's requests and paces them when the store is away. ``clock`` returns seconds
+    (wall time: processes compare it) and ``sleep`` waits seconds; both are injectable.
+
+    :raises ValueError: ``window`` or ``margin`` out of range.
     """
 
     def __init__(
@@ -171,18 +154,22 @@ class Budget:
         sleep: Callable[[float], None] = time.sleep,
         local: LocalHistory | None = None,
         recheck: float | None = None,
+        margin: float = 0.0,
     ) -> None:
         if not 0 < window <= MAX_WINDOW:
             raise ValueError(f"window must be in (0, {MAX_WINDOW:.0f}] seconds, got {window!r}")
+        if not 0 <= margin < window:
+            raise ValueError(f"margin must be in [0, window) seconds, got {margin!r}")
         self.store = store
         self.api_user = api_user
-        self.limits = {scope: limit for scope, limit in limits.items() if limit > 0}
+        self.limits = {scope: max(limit, 0) for scope, limit in limits.items()}
         self.window_us = round(window * MICROS)
+        self.margin_us = round(margin * MICROS)
         self.clock = clock
         self.sleep = sleep
         self.local = process_history() if local is None else local
         self.recheck_us = self.window_us if recheck is None else round(recheck * MICROS)
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self._retry_at: int | None = None  # set while degraded: when to try the store again
 
     @property
@@ -194,8 +181,9 @@ class Budget:
         """Wait until a request of ``scope`` fits the API user's budget, then record it.
 
         Returns the time (seconds) the request was recorded at, by the store's clock (the
-        Redis server's, unless it is told to use ours), or None for a scope not limited.
-        Never raises for the store: a store that fails is replaced by local pacing.
+        Redis server's, unless it is told to use ours), or None for a scope missing from
+        ``limits`` (neither waited for nor recorded). A scope set to 0 never waits. Never
+        raises for the store: a store that fails is replaced by local pacing.
         """
         limit = self.limits.get(scope)
         if limit is None:
@@ -218,7 +206,7 @@ class Budget:
         if self.store is not self.local and self._use_store(self._now_us()):
             try:
                 wait_us, at_us = self.store.admit(
-                    self.api_user, limit, self.window_us, self._now_us
+                    self.api_user, limit, self.window_us, self._now_us, self.margin_us
                 )
             except StoreUnavailable as error:
                 self._degrade(self._now_us(), error)
@@ -226,7 +214,7 @@ class Budget:
                 if wait_us <= 0:  # mirrored by our clock: the local log never sees the store's
                     self.local.add(self.api_user, [0], self.window_us, self._now_us())
                 return wait_us, at_us
-        return self.local.admit(self.api_user, limit, self.window_us, self._now_us)
+        return self.local.admit(self.api_user, limit, self.window_us, self._now_us, self.margin_us)
 
     def _use_store(self, now_us: int) -> bool:
         """True unless degraded; when degraded and the recheck time has come, try to come

@@ -1,12 +1,12 @@
 """The request histories of API users on a Redis server, shared by every worker.
 
-One sorted set per API user (members unique, scores the request times in microseconds),
-trimmed to the window at every step and expiring one window after its last request, so
-an unused API user leaves nothing behind. Each check-and-record is one Lua script, which
-Redis runs atomically. Times come from the Redis server's clock by default (``TIME``), so
-workers whose clocks disagree still share one timeline; the caller's clock is used when
-``server_time=False`` (tests of clock edges). Needs the ``[redis]`` extra (redis-py). No
-Airflow import.
+One sorted set per API user (members ``<limit>:<unique id>``, scores the request times in
+microseconds), trimmed to the window and margin at every step and expiring one window
+(and margin) after its last request, so an unused API user leaves nothing behind. Each
+check-and-record is one Lua script, which Redis runs atomically. Times come from the Redis
+server's clock by default (``TIME``), so workers whose clocks disagree still share one
+timeline; the caller's clock is used when ``server_time=False`` (tests of clock edges).
+Needs the ``[redis]`` extra (redis-py). No Airflow import.
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ from redis.retry import Retry
 
 from triboo_provider.client.budget import StoreUnavailable
 
-# ARGV: window_us, now_us ("" for the server's clock), then per script below. Numbers go to
-# redis.call() through '%.0f': Lua's own number-to-string keeps 14 digits, and a time in
-# microseconds has 16.
+# ARGV: window_us, now_us ("" for the server's clock), margin_us, then per script below.
+# Numbers go to redis.call() through f() ('%.0f'): Lua's own number-to-string keeps 14
+# digits, and a time in microseconds has 16. Entries later than now (a clock stepped back)
+# are moved to now, so no wait exceeds the window.
 _NOW = """
+local function f(x) return string.format('%.0f', x) end
 local window = tonumber(ARGV[1])
+local margin = tonumber(ARGV[3])
 local now
 if ARGV[2] == '' then
   local t = redis.call('TIME')
@@ -34,27 +37,47 @@ if ARGV[2] == '' then
 else
   now = tonumber(ARGV[2])
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
-"""
-_EXPIRE = "redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(window / 1000) + 1000))"
-
-# ARGV[3]: limit, ARGV[4]: the new member. Returns {0, now} (recorded) or {wait, now}.
-_ADMIT = f"""{_NOW}
-local limit = tonumber(ARGV[3])
-local count = redis.call('ZCARD', KEYS[1])
-if count < limit then
-  redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[4])
-  {_EXPIRE}
-  return {{0, now}}
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now), '+inf')) do
+  redis.call('ZADD', KEYS[1], f(now), member)
 end
-local nth = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
-return {{tonumber(nth[2]) + window - now, now}}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window - margin))
+"""
+_EXPIRE = "redis.call('PEXPIRE', KEYS[1], f(math.ceil((window + margin) / 1000) + 1000))"
+
+# ARGV[4]: the limit (0: none), ARGV[5]: a unique id. Members are "<limit>:<id>", for the
+# in-flight rule (budget.wait_for, here in Lua). Returns {0, now} (recorded) or {wait, now}.
+_ADMIT = f"""{_NOW}
+local limit = tonumber(ARGV[4])
+local wait = 0
+if limit > 0 then
+  local count = redis.call('ZCOUNT', KEYS[1], '(' .. f(now - window), '+inf')
+  if count >= limit then
+    local nth = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now - window), '+inf',
+                           'WITHSCORES', 'LIMIT', count - limit, 1)
+    wait = tonumber(nth[2]) + window - now
+  end
+  -- after the clamp none is later than now: with no margin, this range is empty
+  local recent = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now - margin), '+inf', 'WITHSCORES')
+  for i = 1, #recent, 2 do
+    local lim = tonumber(string.match(recent[i], '^(%d+):') or '0')
+    local at = tonumber(recent[i + 1])
+    if lim > 0 and redis.call('ZCOUNT', KEYS[1], '(' .. f(at - window), '+inf') >= lim then
+      wait = math.max(wait, at + margin - now)
+    end
+  end
+end
+if wait > 0 then
+  return {{wait, now}}
+end
+redis.call('ZADD', KEYS[1], f(now), ARGV[4] .. ':' .. ARGV[5])
+{_EXPIRE}
+return {{0, now}}
 """
 
-# ARGV[3..]: pairs of age_us and member.
+# ARGV[4..]: pairs of age_us and member (recorded with no limit of their own).
 _ADD = f"""{_NOW}
-for i = 3, #ARGV, 2 do
-  redis.call('ZADD', KEYS[1], string.format('%.0f', now - tonumber(ARGV[i])), ARGV[i + 1])
+for i = 4, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], f(now - math.max(tonumber(ARGV[i]), 0)), '0:' .. ARGV[i + 1])
 end
 {_EXPIRE}
 return 0
@@ -97,12 +120,18 @@ class RedisHistory:
         return self._shown
 
     def admit(
-        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+        self,
+        key: str,
+        limit: int,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
     ) -> tuple[int, int]:
         # With the caller's clock the time is read before the call, not inside the script:
         # exact for one client (tests of clock edges), not for several (see HistoryStore).
         now: int | str = "" if self.server_time else clock_us()
-        answer = self._run(self._admit, key, [window_us, now, limit, uuid.uuid4().hex])
+        args = [window_us, now, margin_us, max(limit, 0), uuid.uuid4().hex]
+        answer = self._run(self._admit, key, args)
         wait_us, at_us = cast(list[int], answer)
         return int(wait_us), int(at_us)
 
@@ -111,7 +140,7 @@ class RedisHistory:
         for age in ages_us:
             if age < window_us:
                 pairs += [age, uuid.uuid4().hex]
-        self._run(self._add, key, [window_us, "" if self.server_time else now_us, *pairs])
+        self._run(self._add, key, [window_us, "" if self.server_time else now_us, 0, *pairs])
 
     def close(self) -> None:
         self._redis.close()

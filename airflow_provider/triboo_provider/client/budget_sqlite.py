@@ -4,7 +4,9 @@ Every task process on one machine opens the same file (by default
 :func:`default_sqlite_path`, in the system's temp directory: no set-up) and each
 check-and-record runs in one ``BEGIN IMMEDIATE`` transaction, which takes the file's write
 lock before reading, so two processes never both see room for the last slot. WAL mode
-lets the lock be held only for the microseconds of the transaction. No Airflow import.
+lets the lock be held only for the microseconds of the transaction. Each row keeps its
+scope's limit for the in-flight rule (:func:`~triboo_provider.client.budget.wait_for`,
+here in SQL). No Airflow import.
 """
 
 from __future__ import annotations
@@ -12,19 +14,30 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from triboo_provider.client.budget import MAX_WINDOW, MICROS, StoreUnavailable
+from triboo_provider.client.budget import MAX_WINDOW, MICROS, ForkSafeLock, StoreUnavailable
 
 FILE_NAME = "rate-limit-budget.sqlite3"
+# Table "requests", not "history": development builds made "history" with no limit column,
+# and a file left by one in the temp directory must not break (each build its own table).
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS history (api_user TEXT NOT NULL, at_us INTEGER NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS history_by_user ON history (api_user, at_us)",
+    "CREATE TABLE IF NOT EXISTS requests"
+    " (api_user TEXT NOT NULL, at_us INTEGER NOT NULL, lim INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS requests_by_user ON requests (api_user, at_us)",
 )
-_MAX_WINDOW_US = round(MAX_WINDOW * MICROS)
+# Any entry older than this is dropped, whoever's it is: no window plus margin reaches it.
+_FORGET_US = 2 * round(MAX_WINDOW * MICROS)
+# The in-flight rule: the latest entry E admitted less than the margin ago, with a limit,
+# whose count of entries after E's window start (E included) has reached that limit.
+_IN_FLIGHT = """
+SELECT MAX(e.at_us) FROM requests AS e
+WHERE e.api_user = :key AND e.at_us > :now - :margin AND e.lim > 0
+  AND e.lim <= (SELECT COUNT(*) FROM requests AS x
+                WHERE x.api_user = :key AND x.at_us > e.at_us - :window)
+"""
 
 
 def default_sqlite_path() -> Path:
@@ -40,13 +53,13 @@ class SQLiteHistory:
     ``timeout`` is how long (seconds) a transaction waits for another process's lock.
     Errors of the file (unwritable, locked past ``timeout``, corrupt, disk full) raise
     :class:`StoreUnavailable`. Safe across threads (one connection, a lock) and across
-    ``fork()`` (a child opens its own connection).
+    ``fork()`` (a child opens its own connection and makes its own lock).
     """
 
     def __init__(self, path: Path | str | None = None, *, timeout: float = 10.0) -> None:
         self.path = Path(path) if path is not None else default_sqlite_path()
         self.timeout = timeout
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
 
@@ -54,32 +67,63 @@ class SQLiteHistory:
         return f"SQLite file {self.path}"
 
     def admit(
-        self, key: str, limit: int, window_us: int, clock_us: Callable[[], int]
+        self,
+        key: str,
+        limit: int,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
     ) -> tuple[int, int]:
         with self._transaction() as db:
             now_us = clock_us()  # under the write lock: see HistoryStore.admit
+            args: dict[str, int | str] = {
+                "key": key,
+                "now": now_us,
+                "window": window_us,
+                "margin": margin_us,
+            }
+            # The clock stepped back: entries "in the future" count as made now.
             db.execute(
-                "DELETE FROM history WHERE api_user = ? AND at_us <= ?", (key, now_us - window_us)
+                "UPDATE requests SET at_us = :now WHERE api_user = :key AND at_us > :now", args
+            )
+            db.execute(
+                "DELETE FROM requests WHERE api_user = :key AND at_us <= :now - :window - :margin",
+                args,
             )
             # Histories of API users no longer used would stay forever: drop what no window
             # can still count (the index's order is per user: this scans a small table).
-            db.execute("DELETE FROM history WHERE at_us <= ?", (now_us - _MAX_WINDOW_US,))
-            (count,) = db.execute(
-                "SELECT COUNT(*) FROM history WHERE api_user = ?", (key,)
-            ).fetchone()
-            if count < limit:
-                db.execute("INSERT INTO history VALUES (?, ?)", (key, now_us))
-                return 0, now_us
+            db.execute("DELETE FROM requests WHERE at_us <= ?", (now_us - _FORGET_US,))
+            wait_us = self._wait(db, limit, args) if limit > 0 else 0
+            if wait_us > 0:
+                return wait_us, now_us
+            db.execute("INSERT INTO requests VALUES (?, ?, ?)", (key, now_us, max(limit, 0)))
+            return 0, now_us
+
+    @staticmethod
+    def _wait(db: sqlite3.Connection, limit: int, args: dict[str, int | str]) -> int:
+        now_us, window_us, margin_us = int(args["now"]), int(args["window"]), int(args["margin"])
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM requests WHERE api_user = :key AND at_us > :now - :window",
+            args,
+        ).fetchone()
+        wait_us = 0
+        if count >= limit:
             (oldest,) = db.execute(
-                "SELECT at_us FROM history WHERE api_user = ? ORDER BY at_us LIMIT 1 OFFSET ?",
-                (key, count - limit),
+                "SELECT at_us FROM requests WHERE api_user = :key AND at_us > :now - :window"
+                " ORDER BY at_us LIMIT 1 OFFSET :offset",
+                {**args, "offset": count - limit},
             ).fetchone()
-            return int(oldest) + window_us - now_us, now_us
+            wait_us = int(oldest) + window_us - now_us
+        if margin_us > 0:
+            (in_flight,) = db.execute(_IN_FLIGHT, args).fetchone()
+            if in_flight is not None:
+                wait_us = max(wait_us, int(in_flight) + margin_us - now_us)
+        return wait_us
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
-        rows = [(key, now_us - age) for age in ages_us if age < window_us]
+        rows = [(key, now_us - max(age, 0), 0) for age in ages_us if age < window_us]
         with self._transaction() as db:
-            db.executemany("INSERT INTO history VALUES (?, ?)", rows)
+            db.executemany("INSERT INTO requests VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
         with self._lock:

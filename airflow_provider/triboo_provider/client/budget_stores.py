@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from triboo_provider.client.budget import (
     Budget,
@@ -47,6 +47,9 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 # varies (a new connection, a busy CPU): the budget counts a window this much longer than
 # the server's, so the request that replaces one leaving the window never arrives before
 # the server saw that one leave. 2 % (1.2 s a minute) plus 20 ms for short, scaled windows.
+# The same slack is the budget's in-flight margin (how long after its admission a request
+# may be overtaken): one assumption, "delays differ by less than the slack", for both
+# rules, and the in-flight rule is exact only for a margin no longer than the slack.
 ARRIVAL_SLACK = 0.02
 ARRIVAL_SLACK_SECONDS = 0.02
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -63,6 +66,7 @@ def store_problem(value: str) -> str | None:
     """
     if _CONTROLS.search(value):
         return "extra rate_limit_store must not hold control characters"
+    value = _lower_scheme(value)
     kind = _kind(value)
     if kind is None:
         return f"extra rate_limit_store must be {EXPECTED}"
@@ -85,7 +89,7 @@ def _kind(value: str) -> str | None:
         return "sqlite"
     if value.lower() == "local":
         return "local"
-    scheme = value.partition("://")[0] if "://" in value else ""  # lowercase, as redis-py's
+    scheme = value.partition("://")[0].lower() if "://" in value else ""
     if scheme == "sqlite":
         return "sqlite-file"
     if scheme in REDIS_SCHEMES:
@@ -114,15 +118,49 @@ def _redis_problem(value: str) -> str | None:
     return None
 
 
+def _lower_scheme(value: str) -> str:
+    """``value`` with its scheme lower-cased (``SQLITE:///x`` is ``sqlite:///x``, as the bare
+    words are case-insensitive; redis-py accepts lower-case schemes only)."""
+    scheme, sep, rest = value.partition("://")
+    return f"{scheme.lower()}{sep}{rest}" if sep else value
+
+
+def store_secrets(value: str) -> list[str]:
+    """Every secret redis-py could read from a Redis URL, for the hook to mask in task logs:
+    the userinfo password and the values of query arguments whose name holds ``password``
+    (``?password=``, ``?ssl_password=``). A ``?username=`` is a user name, not a secret (as
+    the connection's login is not). Empty for other stores.
+    """
+    value = _lower_scheme(value.strip())
+    if _kind(value) != "redis":
+        return []
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:
+        return []
+    found = [unquote(password)] if password else []
+    for name, values in parse_qs(parts.query).items():
+        if "password" in name.lower():
+            found += [secret for secret in values if secret]
+    return list(dict.fromkeys(found))
+
+
 def store_password(value: str) -> str | None:
-    """The password in a Redis URL (for the hook to mask in task logs), or None."""
-    if _kind(value.strip()) != "redis":
+    """The password redis-py uses from a Redis URL (the userinfo one, else ``?password=``),
+    or None. :func:`store_secrets` lists every secret of the URL."""
+    value = _lower_scheme(value.strip())
+    if _kind(value) != "redis":
         return None
     try:
-        password = urlsplit(value.strip()).password
+        parts = urlsplit(value)
+        password = parts.password
     except ValueError:
         return None
-    return unquote(password) if password else None
+    if password:
+        return unquote(password)
+    query = parse_qs(parts.query).get("password")
+    return query[0] if query else None
 
 
 def open_store(value: str) -> HistoryStore:
@@ -131,7 +169,7 @@ def open_store(value: str) -> HistoryStore:
 
     :raises TribooConfigError: the value is not valid (:func:`store_problem` says why).
     """
-    value = value.strip()
+    value = _lower_scheme(value.strip())
     problem = store_problem(value)
     if problem is not None:
         raise TribooConfigError(problem)
@@ -154,18 +192,21 @@ def open_budget(
     ``rate_limit_store`` names, with its per-scope limits and window (``rate_window_seconds``
     plus the arrival slack). One per client: its Bearer and JWT clients and the page
     prefetch share it; :meth:`Budget.close` closes the store's connections. ``on_secret``
-    sees the password of a Redis URL first (the hook masks it in task logs).
+    sees every secret of a Redis URL first (:func:`store_secrets`; the hook masks them in
+    task logs). The in-flight margin is the arrival slack (see ``ARRIVAL_SLACK``).
 
     :raises TribooConfigError: ``rate_limit_store`` is not valid (the connection's
         settings refuse it first: only for settings built by hand).
     """
-    password = store_password(settings.rate_limit_store)
-    if password and on_secret is not None:
-        on_secret(password)
-    window = settings.rate_window_seconds * (1 + ARRIVAL_SLACK) + ARRIVAL_SLACK_SECONDS
+    if on_secret is not None:
+        for secret in store_secrets(settings.rate_limit_store):
+            on_secret(secret)
+    server_window = settings.rate_window_seconds
+    window = server_window * (1 + ARRIVAL_SLACK) + ARRIVAL_SLACK_SECONDS
     return Budget(
         open_store(settings.rate_limit_store),
         api_user_key(settings.base_url, settings.client_id),
         settings.limits,
         window=window,
+        margin=window - server_window,
     )
