@@ -28,7 +28,7 @@ class Sizes:
     create_rows: int = 2_000
     runs: int = 3
     scale: float = 0.05  # throttled workload: one server minute lasts 3 s
-    dag_users: int = 3_000  # DAG workload: user progress over 3 pages, twice (Parquet, CSV)
+    dag_users: int = 3_000  # DAG workload: 3,002 users, 4 pages, twice (Parquet, CSV)
     dag_page_size: int = 1_000
     dag_courses: int | None = None  # every course of the catalogue (36)
     dag_scale: float = 0.25  # DAG workload: one server minute lasts 15 s
