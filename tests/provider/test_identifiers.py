@@ -177,7 +177,7 @@ ENTRY_POINTS: dict[str, tuple[Callable[[str], Any], set[str]]] = {
         {"email"},
     ),
 }
-NOT_IDENTIFIERS = {"users", "courses", "user_ids"}  # rows, course keys, integer ids
+NOT_IDENTIFIERS = {"users", "roster", "courses", "user_ids"}  # rows, course keys, integer ids
 
 
 def test_every_identifier_list_parameter_is_an_entry_point() -> None:
