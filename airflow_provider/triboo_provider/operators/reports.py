@@ -130,6 +130,7 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
         from triboo_provider import tables
         from triboo_provider.columnar import REPORTS_PER_CHUNK, chunked, write_user_progress
         from triboo_provider.exceptions import TribooInputError
+        from triboo_provider.heap import frozen_heap
         from triboo_provider.targets import resolve
         from triboo_provider.writers import atomic_tables
 
@@ -147,7 +148,9 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
         users = 0
         # Both tables appear together or not at all; server data the tables cannot take
         # (even when Parquet finds it at close) is a typed server error.
+        # The collector stays off the task process's long-lived objects meanwhile (heap.py).
         with (
+            frozen_heap(),
             server_rows("listUserProgressReports"),
             atomic_tables(*outputs) as writers,
         ):
