@@ -6,7 +6,7 @@ import httpx
 import pytest
 from triboo_provider.client.auth import ClientCredentialsAuth, TokenError
 from triboo_provider.client.budget import Budget, LocalHistory
-from triboo_provider.client.throttle import RateLimitedTransport, scope_of
+from triboo_provider.client.throttle import Pacer, scope_of
 
 
 class Server:
@@ -108,7 +108,9 @@ def test_scopes_follow_the_server(path: str, scope: str | None) -> None:
 
 def test_a_zero_budget_is_no_limit() -> None:
     budget = Budget(LocalHistory(), "triboo:budget:test", {"users": 0})
-    transport = RateLimitedTransport(httpx.MockTransport(lambda r: httpx.Response(200)), budget)
-    with httpx.Client(transport=transport) as http:
+    auth = ClientCredentialsAuth(
+        "http://triboo/oauth2/access_token", "id", "secret", pace=Pacer(budget)
+    )
+    with client(Server(), auth) as http:
         for _ in range(50):
             assert http.get("http://triboo/api/extended/v1/users/").status_code == 200

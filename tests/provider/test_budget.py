@@ -62,6 +62,21 @@ class FlakyStore:
         self._check()
         return self.inner.admit(key, limit, window_us, clock_us, margin_us)
 
+    def settle(
+        self,
+        key: str,
+        at_us: int,
+        limit: int,
+        *,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
+    ) -> None:
+        self._check()
+        self.inner.settle(
+            key, at_us, limit, window_us=window_us, clock_us=clock_us, margin_us=margin_us
+        )
+
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         self._check()
         self.inner.add(key, ages_us, window_us, now_us)

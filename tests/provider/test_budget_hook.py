@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 from triboo_provider.client import TribooClient
+from triboo_provider.client.auth import ClientCredentialsAuth
 from triboo_provider.client.budget import LocalHistory, StoreUnavailable
 from triboo_provider.client.budget_redis import RedisHistory
 from triboo_provider.client.budget_sqlite import SQLiteHistory, default_sqlite_path
 from triboo_provider.client.budget_stores import open_store
 from triboo_provider.client.errors import TribooConfigError
 from triboo_provider.client.settings import TribooSettings
-from triboo_provider.client.throttle import RateLimitedTransport
+from triboo_provider.client.throttle import Pacer
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
 from tests.redis_server import RedisServer, running_redis
@@ -66,8 +67,9 @@ def connection(url: str, **extra: object) -> dict[str, object]:
     }
 
 
-def run_two_tasks(url: str, tmp_path: Path, **extra: object) -> list[dict[str, int]]:
-    """Two task processes on one API user, started together; each one's answer."""
+def run_two_tasks(url: str, tmp_path: Path, **extra: object) -> list[dict[str, object]]:
+    """Two task processes on one API user, started together; each one's answer, with
+    what it logged (its budget's warnings: a store that failed paces alone)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW_CONN_")}
     # TMPDIR isolates the default store from other runs; the connection says nothing of it.
     env |= {
@@ -89,7 +91,7 @@ def run_two_tasks(url: str, tmp_path: Path, **extra: object) -> list[dict[str, i
     for child in children:
         out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err[-3000:]
-        answers.append(json.loads(out.strip().splitlines()[-1]))
+        answers.append({**json.loads(out.strip().splitlines()[-1]), "log": err[-3000:]})
     return answers
 
 
@@ -97,9 +99,9 @@ def test_two_task_processes_share_the_default_store_with_no_set_up(tmp_path: Pat
     sandbox = make_sandbox(users=50, rate_limits=str(SCALE))
     with SandboxServer(sandbox) as server:
         started = time.monotonic()
-        run_two_tasks(server.url, tmp_path)
+        answers = run_two_tasks(server.url, tmp_path)
         took = time.monotonic() - started
-    assert sandbox.throttled == 0
+    assert sandbox.throttled == 0, [answer["log"] for answer in answers]
     # 16 report calls at 10 a window: the second process's last calls waited for the next.
     assert took >= 8.0 + WINDOW
     files = list(tmp_path.glob("airflow-provider-triboo-*/rate-limit-budget.sqlite3"))
@@ -118,8 +120,8 @@ def test_the_control_processes_on_local_stores_are_throttled(tmp_path: Path) -> 
 def test_two_task_processes_share_a_redis_store(redis_server: RedisServer, tmp_path: Path) -> None:
     sandbox = make_sandbox(users=50, rate_limits=str(SCALE))
     with SandboxServer(sandbox) as server:
-        run_two_tasks(server.url, tmp_path, rate_limit_store=redis_server.url)
-    assert sandbox.throttled == 0
+        answers = run_two_tasks(server.url, tmp_path, rate_limit_store=redis_server.url)
+    assert sandbox.throttled == 0, [answer["log"] for answer in answers]
     assert not list(tmp_path.glob("airflow-provider-triboo-*"))  # Redis, not the default
 
 
@@ -155,10 +157,11 @@ def test_both_http_clients_and_the_prefetch_share_one_budget(tmp_path: Path) -> 
     client = TribooClient(
         settings("http://127.0.0.1:1", rate_limit_store=f"sqlite://{tmp_path}/b.db")
     )
-    transports = [c.get_httpx_client()._transport for c in (client.api, client.jwt_api)]
-    assert all(isinstance(t, RateLimitedTransport) for t in transports)
+    auths = [c.get_httpx_client().auth for c in (client.api, client.jwt_api)]
+    assert all(isinstance(a, ClientCredentialsAuth) for a in auths)
+    paces = [a._pace for a in auths if isinstance(a, ClientCredentialsAuth)]
     budget = client.budget
-    assert [t.budget for t in transports if isinstance(t, RateLimitedTransport)] == [budget] * 2
+    assert [p.budget for p in paces if isinstance(p, Pacer)] == [budget] * 2
     assert isinstance(budget.store, SQLiteHistory)
     assert budget.store.path == tmp_path / "b.db"
     # The window: the connection's, plus the arrival slack.

@@ -48,9 +48,9 @@ def admit_many(kind: str, where: str, key: str, start_at: float, out: list[float
     budget = Budget(store, key, {"reports": LIMIT}, window=WINDOW)
     time.sleep(max(0.0, start_at - time.time()))
     for _ in range(PER_PROCESS):
-        at = budget.acquire("reports")
-        assert at is not None
-        out.append(at)
+        slot = budget.acquire("reports")
+        assert slot is not None
+        out.append(slot.at)
     budget.close()
 
 

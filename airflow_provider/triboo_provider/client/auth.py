@@ -2,8 +2,8 @@
 
 Plain httpx, no Airflow import: the hook injects it into the generated client's httpx
 client, so every generated call is authenticated without wrappers. The token request is
-yielded from the auth flow, so it goes through the same transport (timeouts, TLS settings,
-rate limiting) as every other request.
+yielded from the auth flow, so it goes through the same transport (timeouts, TLS settings)
+as every other request. Pacing happens here too, before a request is signed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Generator
+from contextlib import AbstractContextManager, nullcontext
 
 import httpx
 
@@ -54,7 +55,9 @@ class ClientCredentialsAuth(httpx.Auth):
 
     ``token_type="jwt"`` asks for a JWT and sends ``Authorization: JWT <token>``, as the
     upstream Open edX bulk enroll wants. ``on_token`` sees every new token (the hook masks
-    it in Airflow's logs).
+    it in Airflow's logs). ``pace`` (e.g. a :class:`~triboo_provider.client.throttle.Pacer`)
+    gives the context each API request is signed, sent and answered in: it may wait for a
+    rate-limit budget first, so a token is read only after that wait.
     """
 
     requires_response_body = True
@@ -68,6 +71,7 @@ class ClientCredentialsAuth(httpx.Auth):
         token_type: str = "bearer",
         on_token: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        pace: Callable[[httpx.Request], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.token_url = token_url
         self.token_type = token_type
@@ -81,6 +85,7 @@ class ClientCredentialsAuth(httpx.Auth):
             self._form["token_type"] = "jwt"
         self._on_token = on_token
         self._clock = clock
+        self._pace = pace or _unpaced
         self._lock = threading.Lock()
         self._token: str | None = None
         self._refresh_at = 0.0
@@ -96,17 +101,20 @@ class ClientCredentialsAuth(httpx.Auth):
             self._token = None
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        with self._lock:
-            token = self._token if self._clock() < self._refresh_at else None
-        if token is None:
-            token = yield from self._fetch(request)
-        request.headers["Authorization"] = f"{self.prefix} {token}"
-        response = yield request
+        # Paced first, then signed: the token is read (or fetched) after the wait.
+        with self._pace(request):
+            with self._lock:
+                token = self._token if self._clock() < self._refresh_at else None
+            if token is None:
+                token = yield from self._fetch(request)
+            request.headers["Authorization"] = f"{self.prefix} {token}"
+            response = yield request
         if response.status_code == 401 and _error_code(response) in REFRESHABLE:
             # Expired early or revoked: one new token, one more try, never more.
-            token = yield from self._fetch(request)
-            request.headers["Authorization"] = f"{self.prefix} {token}"
-            yield request
+            with self._pace(request):
+                token = yield from self._fetch(request)
+                request.headers["Authorization"] = f"{self.prefix} {token}"
+                yield request
 
     def _fetch(self, signed: httpx.Request) -> Generator[httpx.Request, httpx.Response, str]:
         # The client's timeouts are an extension its build_request gives each request; a
@@ -145,6 +153,10 @@ class ClientCredentialsAuth(httpx.Auth):
             self._refresh_at = self._clock() + lifetime - min(300.0, lifetime / 10)
             self.tokens_fetched += 1
         return token
+
+
+def _unpaced(request: httpx.Request) -> AbstractContextManager[object]:
+    return nullcontext()
 
 
 def _seconds(value: object, *, default: float) -> float:

@@ -27,12 +27,17 @@ the store again: on success it first adds this process's requests of the last wi
 shared history (some may be there already: counting them twice errs on the side of waiting,
 for at most one window), logs that the shared budget is back, and uses it again.
 
-A request reaches the server some time after its admission, and a request admitted later
-may overtake it in flight; the server, counting by arrival, then counts the overtaker
-before it. With an in-flight ``margin``, each entry keeps its scope's limit, and a request
-is not admitted while an entry admitted less than ``margin`` ago could see its own limit
-reached if overtaken (:func:`wait_for`). A clock stepped back (NTP) leaves entries "in the
-future": every store treats them as recorded now, so no wait exceeds the window.
+A request reaches the server some time after its admission, by a delay that varies (a
+new connection, a busy CPU, a slow network), and the server counts it from its arrival.
+So when its answer comes back, :meth:`Budget.settle` moves its entry to that time, which
+is never earlier than its arrival: from then on it leaves the budget's window no earlier
+than the server's, however late it arrived. Until then a request admitted later may
+overtake it in flight, and the server would count the overtaker before it: with an
+in-flight ``margin``, each entry keeps its scope's limit until it is settled (then 0),
+and a request is not admitted while an unanswered entry admitted less than ``margin`` ago
+could see its own limit reached if overtaken (:func:`wait_for`). A clock stepped back
+(NTP) leaves entries "in the future": every store treats them as recorded now, so no wait
+exceeds the window.
 
 Times are whole microseconds (int) in every store, so that "exactly one window later" is
 exact: an entry leaves the window when ``now - entry >= window``, as on the server. No
@@ -44,7 +49,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 from triboo_provider.client.budget_local import ForkSafeLock, LocalHistory, wait_for
@@ -56,6 +63,7 @@ __all__ = [
     "ForkSafeLock",
     "HistoryStore",
     "LocalHistory",
+    "Slot",
     "StoreUnavailable",
     "api_user_key",
     "process_history",
@@ -99,6 +107,22 @@ class HistoryStore(Protocol):
         """
         ...
 
+    def settle(
+        self,
+        key: str,
+        at_us: int,
+        limit: int,
+        *,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
+    ) -> None:
+        """Answered: in one atomic step, read ``now`` and tidy the history as
+        :meth:`admit` does, then move one entry recorded at ``at_us`` with ``limit`` to
+        ``now``, with a limit of 0. None such (trimmed, or moved by a clock stepped back):
+        nothing changes."""
+        ...
+
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         """Record requests made ``ages_us`` microseconds before now (no limit of their own),
         with no limit check."""
@@ -107,6 +131,22 @@ class HistoryStore(Protocol):
     def close(self) -> None:
         """Release connections; the store may not be used afterwards."""
         ...
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A request recorded in a budget: at ``at_us`` (microseconds, by the clock of the
+    store that recorded it), with its scope's ``limit``, in the shared store (``shared``)
+    or this process's history."""
+
+    at_us: int
+    limit: int
+    shared: bool
+
+    @property
+    def at(self) -> float:
+        """``at_us`` in seconds."""
+        return self.at_us / MICROS
 
 
 def api_user_key(host: str, client_id: str) -> str:
@@ -177,22 +217,53 @@ class Budget:
         """True while the budget paces on the local history because the store is away."""
         return self._retry_at is not None
 
-    def acquire(self, scope: str) -> float | None:
+    def acquire(self, scope: str) -> Slot | None:
         """Wait until a request of ``scope`` fits the API user's budget, then record it.
 
-        Returns the time (seconds) the request was recorded at, by the store's clock (the
-        Redis server's, unless it is told to use ours), or None for a scope missing from
-        ``limits`` (neither waited for nor recorded). A scope set to 0 never waits. Never
-        raises for the store: a store that fails is replaced by local pacing.
+        Returns its :class:`Slot` (its time by the store's clock: the Redis server's,
+        unless it is told to use ours), to :meth:`settle` when the answer comes, or None
+        for a scope missing from ``limits`` (neither waited for nor recorded). A scope set
+        to 0 never waits. Never raises for the store: a store that fails is replaced by
+        local pacing.
         """
         limit = self.limits.get(scope)
         if limit is None:
             return None
         while True:
-            wait_us, at_us = self._admit(limit)
+            wait_us, at_us, shared = self._admit(limit)
             if wait_us <= 0:
-                return at_us / MICROS
+                return Slot(at_us, limit, shared)
             self.sleep(wait_us / MICROS)
+
+    def settle(self, slot: Slot) -> None:
+        """The slot's request was answered (or failed): its entry now counts from now, no
+        earlier than the server counts it, and can no longer be overtaken. Never raises
+        for the store."""
+        store: HistoryStore = self.store if slot.shared else self.local
+        if slot.shared and self.degraded:
+            return  # the local log mirrors it, unsettled: that errs on the side of waiting
+        try:
+            store.settle(
+                self.api_user,
+                slot.at_us,
+                slot.limit,
+                window_us=self.window_us,
+                clock_us=self._now_us,
+                margin_us=self.margin_us,
+            )
+        except StoreUnavailable as error:
+            self._degrade(self._now_us(), error)
+
+    @contextmanager
+    def spent(self, scope: str | None) -> Iterator[None]:
+        """Around sending one request of ``scope`` (None: not limited) and reading its
+        answer: :meth:`acquire` before, :meth:`settle` after, whatever happens."""
+        slot = None if scope is None else self.acquire(scope)
+        try:
+            yield
+        finally:
+            if slot is not None:
+                self.settle(slot)
 
     def close(self) -> None:
         """Close the store's connections (the process history stays for other budgets)."""
@@ -202,7 +273,8 @@ class Budget:
     def _now_us(self) -> int:
         return round(self.clock() * MICROS)
 
-    def _admit(self, limit: int) -> tuple[int, int]:
+    def _admit(self, limit: int) -> tuple[int, int, bool]:
+        """``(wait, at, shared)``: as :meth:`HistoryStore.admit`, and which store decided."""
         if self.store is not self.local and self._use_store(self._now_us()):
             try:
                 wait_us, at_us = self.store.admit(
@@ -213,8 +285,11 @@ class Budget:
             else:
                 if wait_us <= 0:  # mirrored by our clock: the local log never sees the store's
                     self.local.add(self.api_user, [0], self.window_us, self._now_us())
-                return wait_us, at_us
-        return self.local.admit(self.api_user, limit, self.window_us, self._now_us, self.margin_us)
+                return wait_us, at_us, True
+        wait_us, at_us = self.local.admit(
+            self.api_user, limit, self.window_us, self._now_us, self.margin_us
+        )
+        return wait_us, at_us, False
 
     def _use_store(self, now_us: int) -> bool:
         """True unless degraded; when degraded and the recheck time has come, try to come

@@ -132,6 +132,28 @@ class LocalHistory:
             entries.append((now_us, max(limit, 0)))
             return 0, now_us
 
+    def settle(
+        self,
+        key: str,
+        at_us: int,
+        limit: int,
+        *,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
+    ) -> None:
+        """Move one entry recorded at ``at_us`` with ``limit`` to now, with no limit of its
+        own (answered: it has reached the server, so it can no longer be overtaken); none
+        such (trimmed meanwhile, or moved by a clock stepped back): nothing to do."""
+        with self._lock:
+            now_us = clock_us()
+            entries = self._trimmed(key, window_us + margin_us, now_us)
+            try:
+                entries.remove((at_us, max(limit, 0)))
+            except ValueError:
+                return
+            entries.insert(bisect_right(entries, now_us, key=_time), (now_us, 0))
+
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         with self._lock:
             entries = self._trimmed(key, window_us, now_us)
@@ -160,3 +182,7 @@ class LocalHistory:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _time(entry: tuple[int, int]) -> int:
+    return entry[0]

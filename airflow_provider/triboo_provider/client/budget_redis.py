@@ -84,6 +84,22 @@ return 0
 """
 
 
+# ARGV[4]: the entry's time, ARGV[5]: its limit. One member recorded then with that limit
+# moves to now as "0:<its id>" (answered: no limit of its own); none such, nothing.
+_SETTLE = f"""{_NOW}
+local prefix = ARGV[5] .. ':'
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[4], ARGV[4])) do
+  if string.sub(member, 1, #prefix) == prefix then
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('ZADD', KEYS[1], f(now), '0:' .. string.sub(member, #prefix + 1))
+    {_EXPIRE}
+    return 1
+  end
+end
+return 0
+"""
+
+
 class RedisHistory:
     """Histories on the Redis server at ``url`` (``redis://[:password@]host:6379/0``,
     ``rediss://`` for TLS, ``unix:///path/redis.sock``).
@@ -115,6 +131,7 @@ class RedisHistory:
         self._shown = f"Redis at {where}, db {kwargs.get('db', 0)}"
         self._admit = self._redis.register_script(_ADMIT)
         self._add = self._redis.register_script(_ADD)
+        self._settle = self._redis.register_script(_SETTLE)
 
     def __str__(self) -> str:
         return self._shown
@@ -134,6 +151,19 @@ class RedisHistory:
         answer = self._run(self._admit, key, args)
         wait_us, at_us = cast(list[int], answer)
         return int(wait_us), int(at_us)
+
+    def settle(
+        self,
+        key: str,
+        at_us: int,
+        limit: int,
+        *,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
+    ) -> None:
+        now: int | str = "" if self.server_time else clock_us()
+        self._run(self._settle, key, [window_us, now, margin_us, at_us, max(limit, 0)])
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         pairs: list[int | str] = []

@@ -82,14 +82,7 @@ class SQLiteHistory:
                 "window": window_us,
                 "margin": margin_us,
             }
-            # The clock stepped back: entries "in the future" count as made now.
-            db.execute(
-                "UPDATE requests SET at_us = :now WHERE api_user = :key AND at_us > :now", args
-            )
-            db.execute(
-                "DELETE FROM requests WHERE api_user = :key AND at_us <= :now - :window - :margin",
-                args,
-            )
+            _tidy(db, args)
             # Histories of API users no longer used would stay forever: drop what no window
             # can still count (the index's order is per user: this scans a small table).
             db.execute("DELETE FROM requests WHERE at_us <= ?", (now_us - _FORGET_US,))
@@ -119,6 +112,32 @@ class SQLiteHistory:
             if in_flight is not None:
                 wait_us = max(wait_us, int(in_flight) + margin_us - now_us)
         return wait_us
+
+    def settle(
+        self,
+        key: str,
+        at_us: int,
+        limit: int,
+        *,
+        window_us: int,
+        clock_us: Callable[[], int],
+        margin_us: int = 0,
+    ) -> None:
+        with self._transaction() as db:
+            args: dict[str, int | str] = {
+                "key": key,
+                "now": clock_us(),  # under the write lock, as in admit
+                "window": window_us,
+                "margin": margin_us,
+                "at": at_us,
+                "lim": max(limit, 0),
+            }
+            _tidy(db, args)
+            db.execute(
+                "UPDATE requests SET at_us = :now, lim = 0 WHERE rowid = (SELECT rowid"
+                " FROM requests WHERE api_user = :key AND at_us = :at AND lim = :lim LIMIT 1)",
+                args,
+            )
 
     def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
         rows = [(key, now_us - max(age, 0), 0) for age in ages_us if age < window_us]
@@ -176,6 +195,15 @@ class SQLiteHistory:
             raise
         self._connection, self._pid = db, os.getpid()
         return db
+
+
+def _tidy(db: sqlite3.Connection, args: dict[str, int | str]) -> None:
+    """Move the key's entries later than now to now (the clock stepped back), and drop
+    those no window plus margin counts any more."""
+    db.execute("UPDATE requests SET at_us = :now WHERE api_user = :key AND at_us > :now", args)
+    db.execute(
+        "DELETE FROM requests WHERE api_user = :key AND at_us <= :now - :window - :margin", args
+    )
 
 
 def _check_private(directory: Path) -> None:

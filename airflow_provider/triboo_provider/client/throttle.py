@@ -1,16 +1,17 @@
-"""Client-side rate limiting as an httpx transport, so a job paces itself as the server counts.
+"""Client-side rate limiting of httpx requests, so a job paces itself as the server counts.
 
 The server keeps one history of requests per API user, and each endpoint family compares
 the requests in it within the last minute with its own limit (users 20, reports and
 courses 10, bulk enroll 120). Each request is classified by path, and one of a limited
 scope waits in :meth:`~triboo_provider.client.budget.Budget.acquire` until the API user's
-shared history has room for it (:mod:`triboo_provider.client.budget`), then is sent. No
-Airflow import.
+shared history has room for it (:mod:`triboo_provider.client.budget`), then is signed and
+sent; its answer settles it. No Airflow import.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 
 import httpx
 
@@ -35,30 +36,19 @@ def scope_of(path: str) -> str | None:
     return None
 
 
-class RateLimitedTransport(httpx.BaseTransport):
-    """Take a slot of the request's scope from ``budget``, then send it with ``inner``.
+class Pacer:
+    """Paces the requests of every client that shares ``budget``: called with a request
+    (an API request, before it is signed), it gives the context to send it in, which
+    takes a slot of the request's scope (the token request has none: it goes at once)
+    and settles it when the answer has come back (:meth:`Budget.spent`).
 
-    The token request (no scope) and scopes ``budget`` does not limit go at once. Several
-    transports may share one budget (a client's Bearer and JWT clients do); :meth:`close`
-    closes ``inner`` and, when ``owns_budget``, the budget's store connections.
+    Given to :class:`~triboo_provider.client.auth.ClientCredentialsAuth` as ``pace``, so
+    that a request signed after its wait, never before: a token cannot expire while its
+    request waits for the budget.
     """
 
-    def __init__(
-        self, inner: httpx.BaseTransport, budget: Budget, *, owns_budget: bool = False
-    ) -> None:
-        self.inner = inner
+    def __init__(self, budget: Budget) -> None:
         self.budget = budget
-        self.owns_budget = owns_budget
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        scope = scope_of(request.url.path)
-        if scope is not None:
-            self.budget.acquire(scope)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        try:
-            self.inner.close()
-        finally:
-            if self.owns_budget:
-                self.budget.close()
+    def __call__(self, request: httpx.Request) -> AbstractContextManager[None]:
+        return self.budget.spent(scope_of(request.url.path))

@@ -1,8 +1,8 @@
 """The ``httpx.Client`` under the generated client: OAuth2, pacing, and what is seen.
 
 One client per token type (Bearer for Triboo's extended API, JWT for the upstream bulk
-enroll), each with :class:`~triboo_provider.client.auth.ClientCredentialsAuth`, the
-rate-limit transport on the client's one budget (shared by both), no transport-level
+enroll), each with :class:`~triboo_provider.client.auth.ClientCredentialsAuth` pacing its
+requests on the client's one budget (shared by both) before signing them, no transport-level
 retries (the retry engine decides), and no redirects: a 3xx is refused as an error, so a
 token is never sent where the connection did not say. :class:`Traffic` counts requests
 and keeps each thread's last answer, so an answer the generated parser cannot read still
@@ -23,7 +23,7 @@ from triboo_provider.client.budget import Budget
 from triboo_provider.client.errors import TribooAPIError, TribooConnectionError
 from triboo_provider.client.http_rules import same_origin, shown_url
 from triboo_provider.client.settings import TribooSettings
-from triboo_provider.client.throttle import RateLimitedTransport
+from triboo_provider.client.throttle import Pacer
 
 
 class Traffic:
@@ -68,14 +68,12 @@ def generated_client(
         settings.client_secret,
         token_type=token_type,
         on_token=on_token,
-    )
-    transport = RateLimitedTransport(
-        httpx.HTTPTransport(verify=settings.verify_ssl, retries=0), budget
+        pace=Pacer(budget),
     )
     http = httpx.Client(
         base_url=settings.base_url,
         auth=auth,
-        transport=transport,
+        transport=httpx.HTTPTransport(verify=settings.verify_ssl, retries=0),
         timeout=httpx.Timeout(settings.timeout),
         follow_redirects=False,
         event_hooks={
