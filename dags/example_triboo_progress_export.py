@@ -54,44 +54,9 @@ from triboo_provider.operators.reports import (
     TribooExportCoursesOperator,
     TribooExportUserProgressOperator,
 )
+from triboo_provider.output_base import OUTPUT_BASE_PATTERN, resolve_output_base
 
 USER_PROGRESS = Asset(name="triboo_user_progress")
-# Where the files go: a local folder (an absolute path) or an fsspec URL, one rule for the
-# param (its JSON schema, checked before the run starts) and for the Variable (checked when
-# the first export renders, failing at once). Refused: a template (``{{``, ``{%``), blanks
-# around it, a relative path, a control character, a bare ``/`` or scheme; one or more
-# trailing slashes are dropped (``s3://lake/triboo/`` is ``s3://lake/triboo``). ``""``
-# (and ``None``) is "not given": the next source is used.
-OUTPUT_BASE_PATTERN = (
-    r"^(?![\s\S]*[\x00-\x1f\x7f])(?:(?![\s\S]*\{[{%])"
-    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]/*)?$"
-)
-DEFAULT_OUTPUT_BASE = "/tmp/triboo"  # noqa: S108 (the documented default)
-
-
-def output_base(param: str | None, variable: str | None) -> str:
-    """The output base a run writes under: the param, else the ``triboo_output_base``
-    Variable, else ``/tmp/triboo``; ``None`` or ``""`` (an empty Variable too) is "not
-    given". A value the rule refuses fails the task at once, naming where it came from."""
-    import re
-
-    from airflow.sdk.exceptions import AirflowFailException
-
-    for name, value in (
-        ("the output_base param", param),
-        ("the triboo_output_base Variable", variable),
-    ):
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or not re.fullmatch(OUTPUT_BASE_PATTERN, value):
-            raise AirflowFailException(
-                f"{name} is not an absolute path or URL without a template or blanks "
-                f"around it (pattern {OUTPUT_BASE_PATTERN})"
-            )
-        return value.rstrip("/")
-    return DEFAULT_OUTPUT_BASE
-
-
 BASE = "{{ triboo_output_base(params.output_base, var.value.get('triboo_output_base', None)) }}"
 # The day a run exports (see the docstring), from ``dag_run``, which every run has (``ds``
 # and ``data_interval_start`` are undefined in a run without a logical date): the date of
@@ -135,7 +100,7 @@ PARTITION = f"date={FIRST_DAY}"
         )
     },
     # Checks the output base (the Variable's too) when a task renders its paths.
-    user_defined_macros={"triboo_output_base": output_base},
+    user_defined_macros={"triboo_output_base": resolve_output_base},
     doc_md=__doc__,
 )
 def example_triboo_progress_export() -> None:

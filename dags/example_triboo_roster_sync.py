@@ -29,6 +29,7 @@ from pathlib import Path
 from airflow.sdk import Param, dag
 from airflow.timetables.trigger import CronTriggerTimetable
 from triboo_provider.operators.sync_users import TribooSyncUsersOperator
+from triboo_provider.output_base import OUTPUT_BASE_PATTERN, resolve_output_base
 
 # A file to read: an absolute local path or an fsspec URL, with no template, no blanks
 # around it and no control character (refused in the trigger form, before the run starts).
@@ -36,38 +37,8 @@ FILE_PATTERN = (
     r"^(?![\s\S]*[\x00-\x1f\x7f])(?![\s\S]*\{[{%])"
     r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]$"
 )
-# The output base, by the rule of example_triboo_progress_export (a DAG file cannot import
-# another one without defining that DAG twice).
-OUTPUT_BASE_PATTERN = (
-    r"^(?![\s\S]*[\x00-\x1f\x7f])(?:(?![\s\S]*\{[{%])"
-    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]/*)?$"
-)
-DEFAULT_OUTPUT_BASE = "/tmp/triboo"  # noqa: S108 (the documented default)
 ROSTER = str(Path(__file__).parent / "data" / "roster.csv")
-
-
-def output_base(param: str | None, variable: str | None) -> str:
-    """The param, else the ``triboo_output_base`` Variable, else ``/tmp/triboo``; a value
-    the rule refuses fails the task at once, naming where it came from."""
-    import re
-
-    from airflow.sdk.exceptions import AirflowFailException
-
-    for name, value in (
-        ("the output_base param", param),
-        ("the triboo_output_base Variable", variable),
-    ):
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or not re.fullmatch(OUTPUT_BASE_PATTERN, value):
-            raise AirflowFailException(
-                f"{name} is not an absolute path or URL without a template or blanks "
-                f"around it (pattern {OUTPUT_BASE_PATTERN})"
-            )
-        return value.rstrip("/")
-    return DEFAULT_OUTPUT_BASE
-
-
+# The output base, by the rule of example_triboo_progress_export.
 BASE = "{{ triboo_output_base(params.output_base, var.value.get('triboo_output_base', None)) }}"
 # One file per run (a dry run and the applied run of one day keep both plans).
 PLAN = (
@@ -117,7 +88,7 @@ PLAN = (
             ),
         ),
     },
-    user_defined_macros={"triboo_output_base": output_base},
+    user_defined_macros={"triboo_output_base": resolve_output_base},
     doc_md=__doc__,
 )
 def example_triboo_roster_sync() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from triboo_provider.output_base import OUTPUT_BASE_PATTERN
 
 from tests.dags.conftest import DAGS
 
@@ -278,17 +279,17 @@ def test_the_param_wins_over_the_variable_and_a_bad_param_names_itself(dagbag: A
     from airflow.sdk.exceptions import AirflowFailException
 
     dag = dagbag.dags[EXPORT]
-    rule = export_module(dagbag).output_base
+    rule = export_module(dagbag).resolve_output_base
     assert rule("/a", "/b") == "/a"
     assert rule(None, "/b/") == "/b"
-    with pytest.raises(AirflowFailException, match=r"^the output_base param is not"):
+    with pytest.raises(AirflowFailException, match=r"\n  the output_base param is not"):
         rule("rel", "/b")
-    with pytest.raises(AirflowFailException, match=r"^the output_base param is not"):
+    with pytest.raises(AirflowFailException, match=r"\n  the output_base param is not"):
         rule(5, "/b")
-    assert (
-        dag.params.get_param("output_base").schema["pattern"]
-        == rule.__globals__["OUTPUT_BASE_PATTERN"]
-    )
+    assert dag.params.get_param("output_base").schema["pattern"] == OUTPUT_BASE_PATTERN
+    roster_sync = dagbag.dags["example_triboo_roster_sync"]
+    assert roster_sync.params.get_param("output_base").schema["pattern"] == OUTPUT_BASE_PATTERN
+    assert roster_sync.user_defined_macros["triboo_output_base"] is rule
 
 
 def spec_accepts(value: str) -> bool:
@@ -326,7 +327,7 @@ def test_output_base_rule_property(dagbag: Any, value: str) -> None:
     from airflow.sdk.exceptions import AirflowFailException
 
     dag = dagbag.dags[EXPORT]
-    rule = export_module(dagbag).output_base
+    rule = export_module(dagbag).resolve_output_base
     accepted = spec_accepts(value)
     assert param_accepts(dag, "output_base", value) is accepted, repr(value)
     try:
