@@ -104,3 +104,36 @@ def test_scrubbing_keeps_words_and_every_attribute() -> None:
     )
     limited = scrubbed(TribooRateLimitError("x", 429, "", retry_after=3.0), ["a"])
     assert (type(limited), limited.retry_after) == (TribooRateLimitError, 3.0)
+
+
+def test_a_retried_answer_that_repeats_a_value_is_scrubbed_in_every_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 503 that quotes the e-mail sent is retried: the warning before each retry, and
+    the error raised at the end, show ``<value>`` (the hook logs them to the task log)."""
+    from http import HTTPStatus
+
+    from triboo_client.types import Response
+
+    client = TribooClient(
+        TribooSettings.from_connection(
+            "http://127.0.0.1:1", "id", "secret", {"max_retries": 2, "rate_limit_store": "local"}
+        )
+    )
+    client.sleep = lambda seconds: None
+    answer: Response[object] = Response(
+        status_code=HTTPStatus.SERVICE_UNAVAILABLE,
+        content=b"",
+        headers={},
+        parsed={"detail": f"cannot store {SUPERVISOR} now"},
+    )
+    with (
+        caplog.at_level("WARNING", logger="triboo_provider.client"),
+        pytest.raises(Exception, match="503") as raised,
+    ):
+        client.call("updateUser", lambda: answer, sent=[SUPERVISOR])
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2
+    assert all(SCRUBBED in w and SUPERVISOR not in w for w in warnings), warnings
+    assert SUPERVISOR not in str(raised.value)
+    assert raised.value.__context__ is None

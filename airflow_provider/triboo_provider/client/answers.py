@@ -12,7 +12,7 @@ request. How long to wait and what to retry is :mod:`triboo_provider.client.retr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import TypeVar
 
@@ -33,6 +33,7 @@ from triboo_provider.client.errors import (
 from triboo_provider.client.http_rules import retry_after_seconds
 
 M = TypeVar("M")
+T = TypeVar("T")
 E = TypeVar("E", bound=TribooAPIError)
 
 # The error type of each 4xx status the server documents; 5xx are TribooServerError.
@@ -154,6 +155,22 @@ def scrubbed(error: E, sent: Iterable[str]) -> E:
     if cause is not None and scrub_text(str(cause), values) == str(cause):
         clean.__cause__ = cause
     return clean
+
+
+def scrubbing(attempt: Callable[[], T], sent: Sequence[str]) -> Callable[[], T]:
+    """``attempt``, raising every :class:`TribooAPIError` :func:`scrubbed` of ``sent``
+    (with no unscrubbed context), so that no retry warning shows a value either."""
+    if not sent:
+        return attempt
+
+    def clean_attempt() -> T:
+        try:
+            return attempt()
+        except TribooAPIError as refused:
+            error = refused
+        raise scrubbed(error, sent)
+
+    return clean_attempt
 
 
 def _rebuilt(error: E, detail: str, values: list[str]) -> E:

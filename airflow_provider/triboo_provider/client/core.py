@@ -139,6 +139,7 @@ class ClientCore:
         *,
         expect: Sequence[int] = ...,
         policy: retry.Idempotent | retry.NotIdempotent | retry.Once = ...,
+        sent: Sequence[str] = ...,
     ) -> T: ...
 
     @overload
@@ -149,6 +150,7 @@ class ClientCore:
         *,
         expect: Sequence[int] = ...,
         policy: retry.Recoverable,
+        sent: Sequence[str] = ...,
     ) -> T | None: ...
 
     def call(
@@ -158,10 +160,14 @@ class ClientCore:
         *,
         expect: Sequence[int] = (200,),
         policy: retry.Policy = retry.IDEMPOTENT,
+        sent: Sequence[str] = (),
     ) -> T | None:
         """Send with retries (``policy``), then return the parsed answer of a status in
         ``expect``, or raise one typed error.
 
+        :param sent: values of a person the request carries: an answer that repeats one
+            shows ``<value>`` instead, in the retry warnings and in the error raised
+            (:func:`~triboo_provider.client.answers.scrubbed`).
         :returns: the generated model of the answer; None only when a
             :class:`~triboo_provider.client.retry.Recoverable` policy found the work done.
         :raises TribooAPIError: an unexpected status (its subclass by status), or an
@@ -169,7 +175,7 @@ class ClientCore:
         :raises TribooConnectionError: no answer, after the retries.
         """
         return retry.run(
-            partial(self._attempt, operation, send, expect),
+            answers.scrubbing(partial(self._attempt, operation, send, expect), sent),
             operation=operation,
             policy=policy,
             settings=self.settings,

@@ -20,9 +20,9 @@ from triboo_client.api.users import (
 from triboo_client.types import Response
 
 from triboo_provider.client import arguments, retry
-from triboo_provider.client.answers import expect_type, scrubbed
+from triboo_provider.client.answers import expect_type
 from triboo_provider.client.core import ClientCore
-from triboo_provider.client.errors import TribooAPIError, TribooInputError, TribooServerError
+from triboo_provider.client.errors import TribooInputError, TribooServerError
 from triboo_provider.client.paging import Envelope
 from triboo_provider.client.protocols import JSONObject
 from triboo_provider.validation import RULES
@@ -124,21 +124,16 @@ class Users(ClientCore):
         """
         body = _body(models.UserCreate, fields)
         username = body.username
-        error: TribooAPIError | None = None
-        try:
-            self.call(
-                "createUser",
-                lambda: create_user.sync_detailed(client=self.api, body=body),
-                expect=(201,),
-                policy=retry.Recoverable(
-                    check=lambda: bool(self.find_users(usernames=[username])),
-                    done="the user exists",
-                ),
-            )
-        except TribooAPIError as refused:
-            error = refused
-        if error is not None:  # raised here, so the unscrubbed answer is not its context
-            raise scrubbed(error, _texts(fields))
+        self.call(
+            "createUser",
+            lambda: create_user.sync_detailed(client=self.api, body=body),
+            expect=(201,),
+            policy=retry.Recoverable(
+                check=lambda: bool(self.find_users(usernames=[username])),
+                done="the user exists",
+            ),
+            sent=_texts(fields),
+        )
         if not resolve:
             return None
         found = self.find_users(usernames=[username])
@@ -176,13 +171,9 @@ class Users(ClientCore):
             email = arguments.path_name(identifier, "email", "identifier")
             body = _body(models.UserUpdate, fields)
             send = partial(partial_update_user_by_email.sync_detailed, email, client=api, body=body)
-        try:
-            answer = self.call(operation, send)
-        except TribooAPIError as refused:
-            error = refused
-        else:
-            return expect_type(operation, answer, models.UserUpdated).to_dict()
-        raise scrubbed(error, _texts(fields))  # out of the except: no unscrubbed context
+        named = [] if chosen == "id" else [str(identifier)]  # in the path: a person's too
+        answer = self.call(operation, send, sent=[*named, *_texts(fields)])
+        return expect_type(operation, answer, models.UserUpdated).to_dict()
 
     def deactivate_users(
         self, *, user_ids: Sequence[int] = (), usernames: Sequence[str] = ()
