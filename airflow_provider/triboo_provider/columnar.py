@@ -100,7 +100,7 @@ def user_progress_batch(reports: Sequence[dict[str, Any]]) -> pa.RecordBatch:
 
 
 def _columns(reports: Sequence[dict[str, Any]]) -> pa.RecordBatch:
-    if not all(type(report) is dict for report in reports):
+    if set(map(type, reports)) - {dict}:
         raise _RowPath  # Arrow would read a tuple as a struct; the row path refuses it
     users = pa.array(reports, type=_REPORT)
     # A missing user_id or course_id is a KeyError in the row path, a null here.
@@ -134,6 +134,8 @@ def _timestamps(texts: pa.Array) -> pa.Array:
     path reads it; a column with any other form is parsed in Python, value by value."""
     if pc.all(pc.fill_null(pc.match_substring_regex(texts, _ISO), True)).as_py() is False:
         return pa.array([timestamp(value) for value in texts.to_pylist()], type=_TS)
+    if pc.all(pc.fill_null(pc.ends_with(texts, "Z"), True)).as_py() is not False:
+        return texts.cast(_TS)  # all in UTC already (the current server): no zone to add
     zoned = pc.fill_null(pc.match_substring_regex(texts, _ZONE), True)
     utc = pc.if_else(zoned, texts, pc.binary_join_element_wise(texts, pa.scalar("Z"), ""))
     return utc.cast(_TS)

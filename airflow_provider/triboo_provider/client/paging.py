@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Generic, Protocol, TypeGuard, TypeVar
 
 from triboo_provider.client.errors import TribooNotFoundError, TribooPaginationError
@@ -68,7 +69,7 @@ class Envelope(Generic[Item]):
         if not isinstance(page, dict):
             raise ValueError("not a page: a JSON object was due")
         results = page.get("results")
-        if not isinstance(results, list) or not all(isinstance(e, dict) for e in results):
+        if not isinstance(results, list) or not all(map(isinstance, results, repeat(dict))):
             raise ValueError("not a page: its results are no list of objects")
         return _checked(page.get("count"), page.get("num_pages"), page.get("next"), results)
 
@@ -166,9 +167,17 @@ def _walk(
         if page.next is not None and number < page.num_pages:
             number += 1
             pending = pool.submit(fetch, number)
+        identities = list(map(key, page.results))
+        known = set(identities)
+        if None not in known and len(known) == len(identities) and known.isdisjoint(seen):
+            # The usual page: every item has an identity, none twice, none read before;
+            # set operations in C instead of a Python loop over the items.
+            distinct |= known
+            seen |= known
+            yield page.results
+            continue
         fresh: list[Item] = []
-        for item in page.results:
-            identity = key(item)
+        for item, identity in zip(page.results, identities, strict=True):
             if identity is None:
                 anonymous += 1
                 fresh.append(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
+from itertools import chain
 
 from triboo_client import models
 from triboo_client.api.courses import list_courses
@@ -37,7 +38,7 @@ class Reports(ClientCore):
         pages = self._raw_pages(
             "listUserProgressReports", list_user_progress_reports, json_key("user_id"), size
         )
-        return (report for reports in pages for report in reports)
+        return chain.from_iterable(pages)
 
     def course_progress(
         self,
@@ -104,6 +105,8 @@ def json_key(name: str) -> Callable[[JSONObject], Hashable | None]:
 
     def key(item: JSONObject) -> Hashable | None:
         value = item.get(name)
+        if type(value) is int or type(value) is str:
+            return value  # the usual identities, without the slower isinstance(Hashable)
         return value if isinstance(value, Hashable) else None
 
     return key

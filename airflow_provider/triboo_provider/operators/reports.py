@@ -162,7 +162,8 @@ class TribooExportUserProgressOperator(ExportLineage, TribooBaseOperator):
             reports = self.hook.iter_user_progress() if named else iter(())
             # A chunk of reports (a page at the default page size) at a time: Parquet's
             # rows are built column by column, a chunk per batch (triboo_provider.columnar).
-            for chunk in chunked(wanted(reports, filters), REPORTS_PER_CHUNK):
+            selected = wanted(reports, filters) if filters else reports  # no per-report step
+            for chunk in chunked(selected, REPORTS_PER_CHUNK):
                 users += len(chunk)
                 write_user_progress(main, chunk)
                 if badges is not None:
