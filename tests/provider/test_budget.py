@@ -77,9 +77,11 @@ class FlakyStore:
             key, at_us, limit, window_us=window_us, clock_us=clock_us, margin_us=margin_us
         )
 
-    def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
+    def add(
+        self, key: str, ages_us: Sequence[int], window_us: int, now_us: int, margin_us: int = 0
+    ) -> None:
         self._check()
-        self.inner.add(key, ages_us, window_us, now_us)
+        self.inner.add(key, ages_us, window_us, now_us, margin_us)
 
     def __str__(self) -> str:
         return "flaky store"

@@ -80,16 +80,42 @@ def test_no_request_finds_its_limit_reached_whatever_the_arrival_order(
         assert earlier < SMALL[scope], (scope, arrival, sorted(sent))
 
 
-def test_a_request_that_could_overtake_the_last_report_of_a_window_waits_out_the_margin() -> None:
+def test_a_request_that_could_overtake_the_last_report_of_a_window_waits_for_its_answer() -> None:
+    time = FakeTime()
+    budget = budget_of(LocalHistory(), time)
+    first = budget.acquire("users")
+    assert first is not None
+    budget.settle(first)
+    time.advance(2.0)
+    report = budget.acquire("reports")  # the second of the window: the limit (2) not reached...
+    assert report is not None
+    answers_after = 3  # ...unless a user call overtakes it: that waits for the report's answer
+    waited: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        time.advance(seconds)
+        if len(waited) == answers_after:
+            budget.settle(report)
+
+    budget.sleep = sleep
+    budget.acquire("users")
+    # The margin first, then a look every eighth of it, until the answer came.
+    assert waited == [MARGIN_US / MICROS] + [MARGIN_US / 8 / MICROS] * (answers_after - 1)
+    budget.acquire("off")  # a scope set to 0 never waits, and counts
+    assert len(waited) == answers_after
+
+
+def test_a_report_never_answered_holds_an_overtaker_back_until_it_leaves_the_history() -> None:
     time = FakeTime()
     budget = budget_of(LocalHistory(), time)
     budget.acquire("users")
-    time.advance(2.0)  # arrived: out of the margin
-    budget.acquire("reports")  # the second of the window: the limit (2) not reached...
-    budget.acquire("users")  # ...unless this one overtakes it: users wait out the margin
-    assert time.sleeps == [MARGIN_US / MICROS]
-    budget.acquire("off")  # a scope set to 0 never waits, and counts
-    assert time.sleeps == [MARGIN_US / MICROS]
+    budget.acquire("reports")  # never settled: its process was killed mid-request
+    budget.acquire("users")
+    # Held back until the report's entry is dropped, a window and margin after it.
+    assert sum(time.sleeps) == pytest.approx(
+        (WINDOW_US + MARGIN_US) / MICROS, abs=MARGIN_US / MICROS / 8
+    )
 
 
 @pytest.fixture(scope="module")

@@ -32,10 +32,11 @@ new connection, a busy CPU, a slow network), and the server counts it from its a
 So when its answer comes back, :meth:`Budget.settle` moves its entry to that time, which
 is never earlier than its arrival: from then on it leaves the budget's window no earlier
 than the server's, however late it arrived. Until then a request admitted later may
-overtake it in flight, and the server would count the overtaker before it: with an
-in-flight ``margin``, each entry keeps its scope's limit until it is settled (then 0),
-and a request is not admitted while an unanswered entry admitted less than ``margin`` ago
-could see its own limit reached if overtaken (:func:`wait_for`). A clock stepped back
+overtake it in flight, and the server would count the overtaker before it: with a
+``margin``, each entry keeps its scope's limit until it is settled (then 0), counts
+whatever its age until then, and a request is not admitted while an unanswered entry
+could see its own limit reached if overtaken (:func:`wait_for`). An entry never settled
+(its process killed) is dropped a window plus margin after its admission. A clock stepped back
 (NTP) leaves entries "in the future": every store treats them as recorded now, so no wait
 exceeds the window.
 
@@ -81,12 +82,13 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Slot:
     """A request recorded in a budget: at ``at_us`` (microseconds, by the clock of the
-    store that recorded it), with its scope's ``limit``, in the shared store (``shared``)
-    or this process's history."""
+    store that recorded it), with its scope's ``limit``, in the shared store (``shared``,
+    mirrored in this process's history at ``mirror_us``) or this process's history."""
 
     at_us: int
     limit: int
     shared: bool
+    mirror_us: int | None = None  # a shared slot's copy in the local history, by our clock
 
     @property
     def at(self) -> float:
@@ -175,29 +177,37 @@ class Budget:
         if limit is None:
             return None
         while True:
-            wait_us, at_us, shared = self._admit(limit)
-            if wait_us <= 0:
-                return Slot(at_us, limit, shared)
+            wait_us, slot = self._admit(limit)
+            if slot is not None:
+                return slot
             self.sleep(wait_us / MICROS)
 
     def settle(self, slot: Slot) -> None:
         """The slot's request was answered (or failed): its entry now counts from now, no
-        earlier than the server counts it, and can no longer be overtaken. Never raises
+        earlier than the server counts it, and can no longer be overtaken; so does its
+        mirror in the local history (which paces when the store is away). Never raises
         for the store."""
-        store: HistoryStore = self.store if slot.shared else self.local
-        if slot.shared and self.degraded:
-            return  # the local log mirrors it, unsettled: that errs on the side of waiting
+        if not slot.shared:
+            self._settle(self.local, slot.at_us, slot.limit)
+            return
+        if slot.mirror_us is not None:
+            self._settle(self.local, slot.mirror_us, 0)
+        if self.degraded:
+            return  # the mirror stands for it until the store comes back
         try:
-            store.settle(
-                self.api_user,
-                slot.at_us,
-                slot.limit,
-                window_us=self.window_us,
-                clock_us=self._now_us,
-                margin_us=self.margin_us,
-            )
+            self._settle(self.store, slot.at_us, slot.limit)
         except StoreUnavailable as error:
             self._degrade(self._now_us(), error)
+
+    def _settle(self, store: HistoryStore, at_us: int, limit: int) -> None:
+        store.settle(
+            self.api_user,
+            at_us,
+            limit,
+            window_us=self.window_us,
+            clock_us=self._now_us,
+            margin_us=self.margin_us,
+        )
 
     @contextmanager
     def spent(self, scope: str | None) -> Iterator[None]:
@@ -218,8 +228,8 @@ class Budget:
     def _now_us(self) -> int:
         return round(self.clock() * MICROS)
 
-    def _admit(self, limit: int) -> tuple[int, int, bool]:
-        """``(wait, at, shared)``: as :meth:`HistoryStore.admit`, and which store decided."""
+    def _admit(self, limit: int) -> tuple[int, Slot | None]:
+        """``(wait, None)`` (as :meth:`HistoryStore.admit`), or ``(0, the slot)``."""
         if self.store is not self.local and self._use_store(self._now_us()):
             try:
                 wait_us, at_us = self.store.admit(
@@ -228,13 +238,17 @@ class Budget:
             except StoreUnavailable as error:
                 self._degrade(self._now_us(), error)
             else:
-                if wait_us <= 0:  # mirrored by our clock: the local log never sees the store's
-                    self.local.add(self.api_user, [0], self.window_us, self._now_us())
-                return wait_us, at_us, True
+                if wait_us > 0:
+                    return wait_us, None
+                # Mirrored by our clock (the local log never sees the store's), with no limit
+                # of its own: its limit is the store's to enforce.
+                mirror_us = self._now_us()
+                self.local.add(self.api_user, [0], self.window_us, mirror_us, self.margin_us)
+                return 0, Slot(at_us, limit, shared=True, mirror_us=mirror_us)
         wait_us, at_us = self.local.admit(
             self.api_user, limit, self.window_us, self._now_us, self.margin_us
         )
-        return wait_us, at_us, False
+        return wait_us, (Slot(at_us, limit, shared=False) if wait_us <= 0 else None)
 
     def _use_store(self, now_us: int) -> bool:
         """True unless degraded; when degraded and the recheck time has come, try to come
@@ -246,9 +260,9 @@ class Budget:
             if now_us < retry_at:
                 return False
             self._retry_at = now_us + self.recheck_us  # one probe per recheck period
-        recent = self.local.recent(self.api_user, self.window_us, now_us)
+        recent = self.local.recent(self.api_user, self.window_us, now_us, self.margin_us)
         try:
-            self.store.add(self.api_user, recent, self.window_us, now_us)
+            self.store.add(self.api_user, recent, self.window_us, now_us, self.margin_us)
         except StoreUnavailable:
             return False
         with self._lock:

@@ -55,13 +55,18 @@ class HistoryStore(Protocol):
     ) -> None:
         """Answered: in one atomic step, read ``now`` and tidy the history as
         :meth:`admit` does, then move one entry recorded at ``at_us`` with ``limit`` to
-        ``now``, with a limit of 0. None such (trimmed, or moved by a clock stepped back):
-        nothing changes."""
+        ``now``, with a limit of 0. None such (trimmed after a window and margin in flight,
+        or moved by a clock stepped back): record one at ``now`` with a limit of 0 all the
+        same, since an answer proves the server counted the request (the second case then
+        counts it twice, which errs on the side of waiting)."""
         ...
 
-    def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
+    def add(
+        self, key: str, ages_us: Sequence[int], window_us: int, now_us: int, margin_us: int = 0
+    ) -> None:
         """Record requests made ``ages_us`` microseconds before now (no limit of their own),
-        with no limit check."""
+        with no limit check; keep every entry :meth:`admit` would (``window_us +
+        margin_us``), dropping only ages beyond that."""
         ...
 
     def close(self) -> None:

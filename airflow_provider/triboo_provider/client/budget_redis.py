@@ -1,8 +1,9 @@
 """The request histories of API users on a Redis server, shared by every worker.
 
-One sorted set per API user (members ``<limit>:<unique id>``, scores the request times in
-microseconds), trimmed to the window and margin at every step and expiring one window
-(and margin) after its last request, so an unused API user leaves nothing behind. Each
+One sorted set per API user (members ``<limit>:<unique id>``, the scope's limit while the
+request is unanswered and 0 after; scores the request times in microseconds), trimmed to
+the window and margin at every admission and settle, and expiring one window (and
+margin) after its last write, so an unused API user leaves nothing behind. Each
 check-and-record is one Lua script, which Redis runs atomically. Times come from the Redis
 server's clock by default (``TIME``), so workers whose clocks disagree still share one
 timeline; the caller's clock is used when ``server_time=False`` (tests of clock edges).
@@ -21,6 +22,7 @@ from redis.commands.core import Script
 from redis.retry import Retry
 
 from triboo_provider.client.budget import StoreUnavailable
+from triboo_provider.client.budget_local import poll_us
 
 # ARGV: window_us, now_us ("" for the server's clock), margin_us, then per script below.
 # Numbers go to redis.call() through f() ('%.0f'): Lua's own number-to-string keeps 14
@@ -40,29 +42,44 @@ end
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now), '+inf')) do
   redis.call('ZADD', KEYS[1], f(now), member)
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window - margin))
 """
+_TRIM = "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window - margin))"
 _EXPIRE = "redis.call('PEXPIRE', KEYS[1], f(math.ceil((window + margin) / 1000) + 1000))"
 
-# ARGV[4]: the limit (0: none), ARGV[5]: a unique id. Members are "<limit>:<id>", for the
-# in-flight rule (budget.wait_for, here in Lua). Returns {0, now} (recorded) or {wait, now}.
+# ARGV[4]: the limit (0: none), ARGV[5]: a unique id, ARGV[6]: the poll interval. Members
+# are "<limit>:<id>", the limit kept while unanswered, for budget.wait_for's rules (here in
+# Lua). Returns {0, now} (recorded) or {wait, now}.
 _ADMIT = f"""{_NOW}
+{_TRIM}
 local limit = tonumber(ARGV[4])
+local poll = tonumber(ARGV[6])
+local function limit_of(member) return tonumber(string.match(member, '^(%d+):') or '0') end
 local wait = 0
 if limit > 0 then
-  local count = redis.call('ZCOUNT', KEYS[1], '(' .. f(now - window), '+inf')
-  if count >= limit then
-    local nth = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now - window), '+inf',
-                           'WITHSCORES', 'LIMIT', count - limit, 1)
-    wait = tonumber(nth[2]) + window - now
+  local inside = redis.call('ZCOUNT', KEYS[1], '(' .. f(now - window), '+inf')
+  local older = 0
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', f(now - window))) do
+    if limit_of(member) > 0 then older = older + 1 end
   end
-  -- after the clamp none is later than now: with no margin, this range is empty
-  local recent = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now - margin), '+inf', 'WITHSCORES')
-  for i = 1, #recent, 2 do
-    local lim = tonumber(string.match(recent[i], '^(%d+):') or '0')
-    local at = tonumber(recent[i + 1])
-    if lim > 0 and redis.call('ZCOUNT', KEYS[1], '(' .. f(at - window), '+inf') >= lim then
-      wait = math.max(wait, at + margin - now)
+  local count = inside + older
+  if count >= limit then
+    local leaving = count - limit
+    if leaving < inside then
+      local nth = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now - window), '+inf',
+                             'WITHSCORES', 'LIMIT', leaving, 1)
+      wait = tonumber(nth[2]) + window - now
+    else
+      wait = poll
+    end
+  end
+  if margin > 0 then
+    local all = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '+inf', 'WITHSCORES')
+    for i = 1, #all, 2 do
+      local lim = limit_of(all[i])
+      local at = tonumber(all[i + 1])
+      if lim > 0 and redis.call('ZCOUNT', KEYS[1], '(' .. f(at - window), '+inf') >= lim then
+        wait = math.max(wait, at + margin - now, poll)
+      end
     end
   end
 end
@@ -74,7 +91,8 @@ redis.call('ZADD', KEYS[1], f(now), ARGV[4] .. ':' .. ARGV[5])
 return {{0, now}}
 """
 
-# ARGV[4..]: pairs of age_us and member (recorded with no limit of their own).
+# ARGV[4..]: pairs of age_us and member (recorded with no limit of their own). Nothing is
+# trimmed here: the next admit does, with the margin it is given.
 _ADD = f"""{_NOW}
 for i = 4, #ARGV, 2 do
   redis.call('ZADD', KEYS[1], f(now - math.max(tonumber(ARGV[i]), 0)), '0:' .. ARGV[i + 1])
@@ -84,18 +102,22 @@ return 0
 """
 
 
-# ARGV[4]: the entry's time, ARGV[5]: its limit. One member recorded then with that limit
-# moves to now as "0:<its id>" (answered: no limit of its own); none such, nothing.
+# ARGV[4]: the entry's time, ARGV[5]: its limit, ARGV[6]: a unique id. One member recorded
+# then with that limit moves to now as "0:<its id>" (answered: no limit of its own); none
+# such, "0:<ARGV[6]>" is recorded at now (see HistoryStore.settle).
 _SETTLE = f"""{_NOW}
+{_TRIM}
 local prefix = ARGV[5] .. ':'
+local id = ARGV[6]
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[4], ARGV[4])) do
   if string.sub(member, 1, #prefix) == prefix then
     redis.call('ZREM', KEYS[1], member)
-    redis.call('ZADD', KEYS[1], f(now), '0:' .. string.sub(member, #prefix + 1))
-    {_EXPIRE}
-    return 1
+    id = string.sub(member, #prefix + 1)
+    break
   end
 end
+redis.call('ZADD', KEYS[1], f(now), '0:' .. id)
+{_EXPIRE}
 return 0
 """
 
@@ -147,7 +169,7 @@ class RedisHistory:
         # With the caller's clock the time is read before the call, not inside the script:
         # exact for one client (tests of clock edges), not for several (see HistoryStore).
         now: int | str = "" if self.server_time else clock_us()
-        args = [window_us, now, margin_us, max(limit, 0), uuid.uuid4().hex]
+        args = [window_us, now, margin_us, max(limit, 0), uuid.uuid4().hex, poll_us(margin_us)]
         answer = self._run(self._admit, key, args)
         wait_us, at_us = cast(list[int], answer)
         return int(wait_us), int(at_us)
@@ -163,14 +185,18 @@ class RedisHistory:
         margin_us: int = 0,
     ) -> None:
         now: int | str = "" if self.server_time else clock_us()
-        self._run(self._settle, key, [window_us, now, margin_us, at_us, max(limit, 0)])
+        args = [window_us, now, margin_us, at_us, max(limit, 0), uuid.uuid4().hex]
+        self._run(self._settle, key, args)
 
-    def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
+    def add(
+        self, key: str, ages_us: Sequence[int], window_us: int, now_us: int, margin_us: int = 0
+    ) -> None:
         pairs: list[int | str] = []
         for age in ages_us:
-            if age < window_us:
+            if age < window_us + margin_us:
                 pairs += [age, uuid.uuid4().hex]
-        self._run(self._add, key, [window_us, "" if self.server_time else now_us, 0, *pairs])
+        now: int | str = "" if self.server_time else now_us
+        self._run(self._add, key, [window_us, now, margin_us, *pairs])
 
     def close(self) -> None:
         self._redis.close()

@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from triboo_provider.client.budget import MAX_WINDOW, MICROS, ForkSafeLock, StoreUnavailable
+from triboo_provider.client.budget_local import poll_us
 
 FILE_NAME = "rate-limit-budget.sqlite3"
 # Table "requests", not "history": development builds made "history" with no limit column,
@@ -30,11 +31,11 @@ _SCHEMA = (
 )
 # Any entry older than this is dropped, whoever's it is: no window plus margin reaches it.
 _FORGET_US = 2 * round(MAX_WINDOW * MICROS)
-# The in-flight rule: the latest entry E admitted less than the margin ago, with a limit,
-# whose count of entries after E's window start (E included) has reached that limit.
+# The in-flight rule: the latest unanswered entry E (a limit above 0) whose count of
+# entries after E's window start (E included) has reached that limit.
 _IN_FLIGHT = """
 SELECT MAX(e.at_us) FROM requests AS e
-WHERE e.api_user = :key AND e.at_us > :now - :margin AND e.lim > 0
+WHERE e.api_user = :key AND e.lim > 0
   AND e.lim <= (SELECT COUNT(*) FROM requests AS x
                 WHERE x.api_user = :key AND x.at_us > e.at_us - :window)
 """
@@ -95,22 +96,30 @@ class SQLiteHistory:
     @staticmethod
     def _wait(db: sqlite3.Connection, limit: int, args: dict[str, int | str]) -> int:
         now_us, window_us, margin_us = int(args["now"]), int(args["window"]), int(args["margin"])
-        (count,) = db.execute(
-            "SELECT COUNT(*) FROM requests WHERE api_user = :key AND at_us > :now - :window",
+        poll = poll_us(margin_us)
+        (inside, older) = db.execute(
+            "SELECT COALESCE(SUM(at_us > :now - :window), 0),"
+            " COALESCE(SUM(at_us <= :now - :window AND lim > 0), 0)"
+            " FROM requests WHERE api_user = :key",
             args,
         ).fetchone()
+        count = int(inside) + int(older)
         wait_us = 0
         if count >= limit:
-            (oldest,) = db.execute(
-                "SELECT at_us FROM requests WHERE api_user = :key AND at_us > :now - :window"
-                " ORDER BY at_us LIMIT 1 OFFSET :offset",
-                {**args, "offset": count - limit},
-            ).fetchone()
-            wait_us = int(oldest) + window_us - now_us
+            leaving = count - limit  # among the entries inside the window, oldest first
+            if leaving < inside:
+                (oldest,) = db.execute(
+                    "SELECT at_us FROM requests WHERE api_user = :key AND at_us > :now - :window"
+                    " ORDER BY at_us LIMIT 1 OFFSET :offset",
+                    {**args, "offset": leaving},
+                ).fetchone()
+                wait_us = int(oldest) + window_us - now_us
+            else:
+                wait_us = poll
         if margin_us > 0:
             (in_flight,) = db.execute(_IN_FLIGHT, args).fetchone()
             if in_flight is not None:
-                wait_us = max(wait_us, int(in_flight) + margin_us - now_us)
+                wait_us = max(wait_us, int(in_flight) + margin_us - now_us, poll)
         return wait_us
 
     def settle(
@@ -133,14 +142,19 @@ class SQLiteHistory:
                 "lim": max(limit, 0),
             }
             _tidy(db, args)
-            db.execute(
+            moved = db.execute(
                 "UPDATE requests SET at_us = :now, lim = 0 WHERE rowid = (SELECT rowid"
                 " FROM requests WHERE api_user = :key AND at_us = :at AND lim = :lim LIMIT 1)",
                 args,
             )
+            if moved.rowcount == 0:  # none such: recorded anyway (see HistoryStore.settle)
+                db.execute("INSERT INTO requests VALUES (:key, :now, 0)", args)
 
-    def add(self, key: str, ages_us: Sequence[int], window_us: int, now_us: int) -> None:
-        rows = [(key, now_us - max(age, 0), 0) for age in ages_us if age < window_us]
+    def add(
+        self, key: str, ages_us: Sequence[int], window_us: int, now_us: int, margin_us: int = 0
+    ) -> None:
+        keep_us = window_us + margin_us
+        rows = [(key, now_us - max(age, 0), 0) for age in ages_us if age < keep_us]
         with self._transaction() as db:
             db.executemany("INSERT INTO requests VALUES (?, ?, ?)", rows)
 

@@ -43,13 +43,13 @@ EXPECTED = (
     "local (this process only), or a redis://, rediss:// or unix:// URL"
 )
 REDIS_SCHEMES = ("redis", "rediss", "unix")
-# A request reaches the server some time after the budget recorded it, and that delay
-# varies (a new connection, a busy CPU): the budget counts a window this much longer than
-# the server's, so the request that replaces one leaving the window never arrives before
-# the server saw that one leave. 2 % (1.2 s a minute) plus 20 ms for short, scaled windows.
-# The same slack is the budget's in-flight margin (how long after its admission a request
-# may be overtaken): one assumption, "delays differ by less than the slack", for both
-# rules, and the in-flight rule is exact only for a margin no longer than the slack.
+# The budget's window is this much longer than the server's, and the same slack is its
+# margin: 2 % (1.2 s a minute) plus 20 ms for short, scaled windows. Settling each entry
+# at its answer already makes the window count no earlier than the server's, and holding
+# overtakers until the answer makes the in-flight rule exact; the slack adds room for
+# what neither sees (the clocks of two machines running at slightly different rates), is
+# the least an overtaker waits, and how long an entry never answered is kept after a
+# window.
 ARRIVAL_SLACK = 0.02
 ARRIVAL_SLACK_SECONDS = 0.02
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -193,7 +193,7 @@ def open_budget(
     plus the arrival slack). One per client: its Bearer and JWT clients and the page
     prefetch share it; :meth:`Budget.close` closes the store's connections. ``on_secret``
     sees every secret of a Redis URL first (:func:`store_secrets`; the hook masks them in
-    task logs). The in-flight margin is the arrival slack (see ``ARRIVAL_SLACK``).
+    task logs). The margin is the arrival slack (see ``ARRIVAL_SLACK``).
 
     :raises TribooConfigError: ``rate_limit_store`` is not valid (the connection's
         settings refuse it first: only for settings built by hand).
