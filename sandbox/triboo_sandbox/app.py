@@ -437,7 +437,8 @@ def build_app(sandbox: Sandbox) -> Starlette:
             and "email" in clean
             and held_by_another(store.by_email, clean["email"], user)
         ):
-            raise ServerCrash("(1062, \"Duplicate entry for key 'email'\")")
+            # MySQL 5.7's words, the entry quoted (a person's e-mail, in the answer).
+            raise ServerCrash(f"(1062, \"Duplicate entry '{clean['email']}' for key 'email'\")")
 
     def fields_of(data: Any, method: str) -> dict[str, Any]:
         """A user write's body: the view calls ``request.data.copy()`` (create) or

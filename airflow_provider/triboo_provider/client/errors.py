@@ -196,7 +196,9 @@ class TribooConflictError(TribooAPIError):
     """409: username or e-mail already used, user inactive or already inactive, or a
     superuser. ``reason`` says which, read once from either server generation's body
     (``{"detail": "User inactive"}`` on current builds, ``{"status": "user_inactive"}`` on
-    2021 builds): match on it, never on the message text.
+    2021 builds): match on it, never on the message text. Also the 500 a current build
+    answers when the e-mail is another organisation's user's (MySQL's duplicate entry on
+    the e-mail index): ``reason`` ``email_taken``, ``status_code`` 500, never retried.
     """
 
     def __init__(
