@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,13 @@ def dagbag(airflow_db: None) -> Any:
     return DagBag(dag_folder=str(DAGS))
 
 
-@pytest.fixture
-def live(airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A sandbox wired to triboo_default, and an output folder in the Variable."""
+@contextmanager
+def wired_sandbox(users: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A sandbox of ``users`` (seed 42) wired to triboo_default with the client's pacing
+    off, and an output folder (``server.warehouse``) in the Variable."""
     from triboo_sandbox.server import SandboxServer, make_sandbox
 
-    with SandboxServer(make_sandbox(users=200, today=dt.date(2026, 11, 1))) as server:
+    with SandboxServer(make_sandbox(users=users, today=dt.date(2026, 11, 1))) as server:
         connection = {
             "conn_type": "triboo",
             "host": server.url,
@@ -43,4 +45,11 @@ def live(airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         monkeypatch.setenv("AIRFLOW_CONN_TRIBOO_DEFAULT", json.dumps(connection))
         monkeypatch.setenv("AIRFLOW_VAR_TRIBOO_OUTPUT_BASE", str(tmp_path / "warehouse"))
         server.warehouse = tmp_path / "warehouse"  # type: ignore[attr-defined]
+        yield server
+
+
+@pytest.fixture
+def live(airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A sandbox of 200 users wired to triboo_default (:func:`wired_sandbox`)."""
+    with wired_sandbox(200, tmp_path, monkeypatch) as server:
         yield server

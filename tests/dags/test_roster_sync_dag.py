@@ -4,14 +4,13 @@ changes nothing, the applied run does every action, a second run plans nothing."
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.dags.conftest import wired_sandbox
 from tests.dags.test_e2e import run, xcom
 from tests.provider.test_sync_roster import EXPECTED
 
@@ -19,18 +18,7 @@ from tests.provider.test_sync_roster import EXPECTED
 @pytest.fixture
 def demo(airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The sandbox ``make demo`` starts (seed 42, 2000 users: the roster's organisation)."""
-    from triboo_sandbox.server import SandboxServer, make_sandbox
-
-    with SandboxServer(make_sandbox(users=2000, today=dt.date(2026, 11, 1))) as server:
-        connection = {
-            "conn_type": "triboo",
-            "host": server.url,
-            "login": "demo-client",
-            "password": "demo-secret",
-            "extra": {"users_per_minute": 0, "reports_per_minute": 0, "bulk_enroll_per_minute": 0},
-        }
-        monkeypatch.setenv("AIRFLOW_CONN_TRIBOO_DEFAULT", json.dumps(connection))
-        monkeypatch.setenv("AIRFLOW_VAR_TRIBOO_OUTPUT_BASE", str(tmp_path / "warehouse"))
+    with wired_sandbox(2000, tmp_path, monkeypatch) as server:
         yield server
 
 
