@@ -7,29 +7,19 @@ and a realistic window: a 1.2-second minute on a busy test machine says nothing 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from tests.spec_tools import ROOT
+from tests.benchmarks.smoke import run_smoke
 
 
 def test_dag_workload_runs_every_task_in_its_own_process() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--smoke", "--workloads", "6"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    assert "6. daily export DAG, 300 users" in result.stdout
-    assert "1. export" not in result.stdout
+    stdout = run_smoke("6")
+    assert "6. daily export DAG, 300 users" in stdout
+    assert "1. export" not in stdout
     rows = re.findall(
         r"\| (one DAG run|two DAG runs at once, one API user), (\d+) tasks \(1 run\(s\)\) "
         r"\| [^|]+ \|  \|  \| "
         r"(\d+) \| bound [\d.]+ s: [\d.]+x; 429s received: (\d+) \|",
-        result.stdout,
+        stdout,
     )
     assert [(name, int(tasks)) for name, tasks, _, _ in rows] == [
         ("one DAG run", 4),  # catalogue, user progress as Parquet and CSV, one course
@@ -39,4 +29,4 @@ def test_dag_workload_runs_every_task_in_its_own_process() -> None:
     accepted = [int(requests) for _, _, requests, _ in rows]
     assert accepted == [10, 20]
     for check in ("wall <= 1.15x bound", "no 429"):
-        assert re.search(rf"- (NOT )?met: DAG \(one DAG run\): {re.escape(check)}", result.stdout)
+        assert re.search(rf"- (NOT )?met: DAG \(one DAG run\): {re.escape(check)}", stdout)

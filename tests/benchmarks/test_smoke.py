@@ -3,22 +3,11 @@ the targets are checked by `make bench` on full-size workloads."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.spec_tools import ROOT
+from tests.benchmarks.smoke import run_smoke
 
 
 def test_benchmarks_run_end_to_end() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--smoke", "--workloads", "1-5"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
+    stdout = run_smoke("1-5", timeout=600)
     for workload in (
         "1. export",
         "2. export throttled",
@@ -26,11 +15,11 @@ def test_benchmarks_run_end_to_end() -> None:
         "4. create",
         "5. import",
     ):
-        assert workload in result.stdout
-    assert "6. daily export DAG" not in result.stdout
-    assert "met: requests = pages + token" in result.stdout
-    assert "met: bulk enroll requests = minimum" in result.stdout
-    assert "met: user creation requests = minimum" in result.stdout
+        assert workload in stdout
+    assert "6. daily export DAG" not in stdout
+    assert "met: requests = pages + token" in stdout
+    assert "met: bulk enroll requests = minimum" in stdout
+    assert "met: user creation requests = minimum" in stdout
     # The memory verdict replaced the speed one against HttpOperator.
-    assert "export peak RSS <= 1/3 of HttpOperator's (parquet)" in result.stdout
-    assert "faster than HttpOperator" not in result.stdout
+    assert "export peak RSS <= 1/3 of HttpOperator's (parquet)" in stdout
+    assert "faster than HttpOperator" not in stdout
