@@ -36,9 +36,9 @@ overtake it in flight, and the server would count the overtaker before it: with 
 ``margin``, each entry keeps its scope's limit until it is settled (then 0), counts
 whatever its age until then, and a request is not admitted while an unanswered entry
 could see its own limit reached if overtaken (:func:`wait_for`). An entry never settled
-(its process killed) is dropped a window plus margin after its admission. A clock stepped back
-(NTP) leaves entries "in the future": every store treats them as recorded now, so no wait
-exceeds the window.
+(its process killed) is dropped two windows plus the margin after its admission. A clock
+stepped back (NTP) leaves entries "in the future": every store treats them as recorded
+now, so no wait for answered requests exceeds the window.
 
 Times are whole microseconds (int) in every store, so that "exactly one window later" is
 exact: an entry leaves the window when ``now - entry >= window``, as on the server. No
@@ -191,7 +191,7 @@ class Budget:
             self._settle(self.local, slot.at_us, slot.limit)
             return
         if slot.mirror_us is not None:
-            self._settle(self.local, slot.mirror_us, 0)
+            self._settle(self.local, slot.mirror_us, slot.limit)
         if self.degraded:
             return  # the mirror stands for it until the store comes back
         try:
@@ -240,10 +240,10 @@ class Budget:
             else:
                 if wait_us > 0:
                     return wait_us, None
-                # Mirrored by our clock (the local log never sees the store's), with no limit
-                # of its own: its limit is the store's to enforce.
+                # Mirrored by our clock (the local log never sees the store's), with its
+                # limit: local pacing, if the store goes away, protects it as the store did.
                 mirror_us = self._now_us()
-                self.local.add(self.api_user, [0], self.window_us, mirror_us, self.margin_us)
+                self.local.record(self.api_user, mirror_us, limit)
                 return 0, Slot(at_us, limit, shared=True, mirror_us=mirror_us)
         wait_us, at_us = self.local.admit(
             self.api_user, limit, self.window_us, self._now_us, self.margin_us

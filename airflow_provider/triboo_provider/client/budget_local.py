@@ -15,7 +15,6 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from itertools import islice
 from types import TracebackType
 
 
@@ -81,8 +80,17 @@ os.register_at_fork(
 
 def poll_us(margin_us: int) -> int:
     """How long a request held back by an unanswered one waits before it looks again:
-    an eighth of the margin (150 ms for the server's minute), at least a millisecond."""
-    return max(margin_us // 8, 1_000)
+    an eighth of the margin (152 ms for the server's minute), at least 150 ms (each look is
+    a store transaction, and a scaled window does not make answers come sooner)."""
+    return max(margin_us // 8, 150_000)
+
+
+def keep_us(window_us: int, margin_us: int) -> int:
+    """How long a history keeps its entries: the window and margin; with a margin, one
+    window more, for the unanswered ones (a request may take that long to reach the
+    server: its connect and write timeouts run one after the other) and what their own
+    windows hold."""
+    return window_us + margin_us + (window_us if margin_us > 0 else 0)
 
 
 def wait_for(
@@ -91,39 +99,48 @@ def wait_for(
     """Microseconds (<= 0: none) a request of ``limit`` must wait before it is recorded.
 
     ``entries`` are ``(time, limit)`` pairs sorted by time, none later than ``now_us`` nor
-    at or before ``now_us - window_us - margin_us``; an entry's limit is its scope's while
-    its request is unanswered, 0 once answered (:meth:`LocalHistory.settle`) or when it has
-    none. A request of limit 0 never waits. With ``margin_us`` > 0, two rules:
+    at or before ``now_us -`` :func:`keep_us`; an entry's limit is its scope's while its
+    request is unanswered, 0 once answered (:meth:`LocalHistory.settle`) or when it has
+    none. A request of limit 0 never waits. With ``margin_us`` > 0, two rules, where an
+    entry counts "after t" if it is later than t or unanswered (its request may not have
+    reached the server yet, which counts it from its arrival):
 
-    - its own: fewer than ``limit`` entries inside the window ``(now - window, now]``,
-      counting also the unanswered ones older than the window (their requests may not
-      have arrived yet: the server will count them from their arrival);
+    - its own: fewer than ``limit`` entries after ``now - window``;
     - in flight: an unanswered entry E may still be on its way, and this request may
-      arrive first; the server would then count every entry of ``(E - window, now]`` (E
-      excluded, this one included) before E, so their number (E included) must stay
-      below E's limit. It waits until E's margin has passed, then looks again every
+      arrive first; the server would then count what E's window holds before E, so the
+      entries after ``E - window`` (E and this one included) must stay within E's limit.
+      It waits until the latest such E's margin has passed, then looks again every
       :func:`poll_us`, until E is answered (or, never answered, leaves the history).
 
-    With ``margin_us`` 0 only the own rule holds, on the window alone. Every store applies
-    exactly this rule (the SQLite and Redis ones in their own query language); it is here,
-    in Python, for the in-process store and the tests.
+    With ``margin_us`` 0 only the own rule holds, on the window alone, every entry counting
+    by its time. Every store applies exactly this rule (the SQLite and Redis ones in their
+    own query language); it is here, in Python, for the in-process store and the tests.
     """
     if limit <= 0:
         return 0
     times = [at for at, _ in entries]
+    unanswered = [entry for entry in entries if entry[1] > 0] if margin_us > 0 else []
+    unanswered_times = [at for at, _ in unanswered]
+
+    def after(t: int) -> int:
+        return len(times) - bisect_right(times, t) + bisect_right(unanswered_times, t)
+
     start = bisect_right(times, now_us - window_us)  # the first entry inside the window
-    older = sum(1 for _, entry_limit in islice(entries, start) if entry_limit > 0)
-    count = len(times) - start + older
+    count = after(now_us - window_us)
     wait = 0
     if count >= limit:
         # Room comes when the (count - limit + 1)-th oldest entry inside the window leaves.
         leaving = start + count - limit
         wait = times[leaving] + window_us - now_us if leaving < len(times) else poll_us(margin_us)
-    if margin_us <= 0:
-        return wait
-    for at, entry_limit in entries:
-        if entry_limit > 0 and len(times) - bisect_right(times, at - window_us) >= entry_limit:
-            wait = max(wait, at + margin_us - now_us, poll_us(margin_us))
+    blocking = [at for at, entry_limit in unanswered if after(at - window_us) >= entry_limit]
+    if blocking:
+        # The latest such E's margin, if it has not passed; else a look again later.
+        wait = max(
+            wait,
+            blocking[-1] + margin_us - now_us
+            if blocking[-1] + margin_us > now_us
+            else poll_us(margin_us),
+        )
     return wait
 
 
@@ -145,7 +162,7 @@ class LocalHistory:
     ) -> tuple[int, int]:
         with self._lock:
             now_us = clock_us()
-            entries = self._trimmed(key, window_us + margin_us, now_us)
+            entries = self._trimmed(key, keep_us(window_us, margin_us), now_us)
             wait_us = wait_for(entries, limit, window_us, margin_us, now_us)
             if wait_us > 0:
                 return wait_us, now_us
@@ -167,7 +184,7 @@ class LocalHistory:
         such (trimmed meanwhile, or moved by a clock stepped back): nothing to do."""
         with self._lock:
             now_us = clock_us()
-            entries = self._trimmed(key, window_us + margin_us, now_us)
+            entries = self._trimmed(key, keep_us(window_us, margin_us), now_us)
             with suppress(ValueError):  # none such: recorded anyway (see HistoryStore)
                 entries.remove((at_us, max(limit, 0)))
             entries.insert(bisect_right(entries, now_us, key=_time), (now_us, 0))
@@ -178,17 +195,25 @@ class LocalHistory:
         with self._lock:
             # Nothing trimmed here: the next admit does, with the margin it is given.
             entries = self._trimmed(key, None, now_us)
-            added = [(now_us - max(age, 0), 0) for age in ages_us if age < window_us + margin_us]
+            keep = keep_us(window_us, margin_us)
+            added = [(now_us - max(age, 0), 0) for age in ages_us if age < keep]
             merged = sorted([*entries, *added], key=lambda entry: entry[0])
             entries.clear()
             entries.extend(merged)
 
-    def recent(self, key: str, window_us: int, now_us: int, margin_us: int = 0) -> list[int]:
-        """Ages (microseconds) of the key's entries still inside the window plus margin."""
+    def record(self, key: str, at_us: int, limit: int) -> None:
+        """Record one entry at ``at_us`` with ``limit``, with no check (a mirror of what a
+        shared store admitted)."""
         with self._lock:
-            keep_us = window_us + margin_us
-            entries = self._trimmed(key, keep_us, now_us)
-            return [now_us - at for at, _ in entries if at > now_us - keep_us]
+            entries = self._trimmed(key, None, at_us)
+            entries.insert(bisect_right(entries, at_us, key=_time), (at_us, max(limit, 0)))
+
+    def recent(self, key: str, window_us: int, now_us: int, margin_us: int = 0) -> list[int]:
+        """Ages (microseconds) of the key's entries still kept (:func:`keep_us`)."""
+        with self._lock:
+            keep = keep_us(window_us, margin_us)
+            entries = self._trimmed(key, keep, now_us)
+            return [now_us - at for at, _ in entries if at > now_us - keep]
 
     def _trimmed(self, key: str, keep_us: int | None, now_us: int) -> deque[tuple[int, int]]:
         """The key's entries, those later than now moved to now (the clock stepped back:

@@ -2,8 +2,8 @@
 
 One sorted set per API user (members ``<limit>:<unique id>``, the scope's limit while the
 request is unanswered and 0 after; scores the request times in microseconds), trimmed to
-the window and margin at every admission and settle, and expiring one window (and
-margin) after its last write, so an unused API user leaves nothing behind. Each
+what it keeps (``budget_local.keep_us``) at every admission and settle, and expiring that
+long after its last write, so an unused API user leaves nothing behind. Each
 check-and-record is one Lua script, which Redis runs atomically. Times come from the Redis
 server's clock by default (``TIME``), so workers whose clocks disagree still share one
 timeline; the caller's clock is used when ``server_time=False`` (tests of clock edges).
@@ -22,7 +22,7 @@ from redis.commands.core import Script
 from redis.retry import Retry
 
 from triboo_provider.client.budget import StoreUnavailable
-from triboo_provider.client.budget_local import poll_us
+from triboo_provider.client.budget_local import keep_us, poll_us
 
 # ARGV: window_us, now_us ("" for the server's clock), margin_us, then per script below.
 # Numbers go to redis.call() through f() ('%.0f'): Lua's own number-to-string keeps 14
@@ -43,8 +43,13 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. f(now), '+in
   redis.call('ZADD', KEYS[1], f(now), member)
 end
 """
-_TRIM = "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - window - margin))"
-_EXPIRE = "redis.call('PEXPIRE', KEYS[1], f(math.ceil((window + margin) / 1000) + 1000))"
+# The entries kept: budget_local.keep_us, here in Lua.
+_NOW += """
+local keep = window + margin
+if margin > 0 then keep = keep + window end
+"""
+_TRIM = "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', f(now - keep))"
+_EXPIRE = "redis.call('PEXPIRE', KEYS[1], f(math.ceil(keep / 1000) + 1000))"
 
 # ARGV[4]: the limit (0: none), ARGV[5]: a unique id, ARGV[6]: the poll interval. Members
 # are "<limit>:<id>", the limit kept while unanswered, for budget.wait_for's rules (here in
@@ -54,14 +59,20 @@ _ADMIT = f"""{_NOW}
 local limit = tonumber(ARGV[4])
 local poll = tonumber(ARGV[6])
 local function limit_of(member) return tonumber(string.match(member, '^(%d+):') or '0') end
+-- Entries "after t": later than t, or unanswered (a limit above 0) with a margin.
+local function after(t)
+  local n = redis.call('ZCOUNT', KEYS[1], '(' .. f(t), '+inf')
+  if margin > 0 then
+    for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', f(t))) do
+      if limit_of(member) > 0 then n = n + 1 end
+    end
+  end
+  return n
+end
 local wait = 0
 if limit > 0 then
   local inside = redis.call('ZCOUNT', KEYS[1], '(' .. f(now - window), '+inf')
-  local older = 0
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', f(now - window))) do
-    if limit_of(member) > 0 then older = older + 1 end
-  end
-  local count = inside + older
+  local count = after(now - window)
   if count >= limit then
     local leaving = count - limit
     if leaving < inside then
@@ -73,13 +84,17 @@ if limit > 0 then
     end
   end
   if margin > 0 then
+    local latest = nil
     local all = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '+inf', 'WITHSCORES')
     for i = 1, #all, 2 do
       local lim = limit_of(all[i])
       local at = tonumber(all[i + 1])
-      if lim > 0 and redis.call('ZCOUNT', KEYS[1], '(' .. f(at - window), '+inf') >= lim then
-        wait = math.max(wait, at + margin - now, poll)
-      end
+      if lim > 0 and after(at - window) >= lim then latest = at end
+    end
+    if latest ~= nil then
+      local margin_end = latest + margin - now
+      if margin_end <= 0 then margin_end = poll end
+      wait = math.max(wait, margin_end)
     end
   end
 end
@@ -192,8 +207,9 @@ class RedisHistory:
         self, key: str, ages_us: Sequence[int], window_us: int, now_us: int, margin_us: int = 0
     ) -> None:
         pairs: list[int | str] = []
+        keep = keep_us(window_us, margin_us)
         for age in ages_us:
-            if age < window_us + margin_us:
+            if age < keep:
                 pairs += [age, uuid.uuid4().hex]
         now: int | str = "" if self.server_time else now_us
         self._run(self._add, key, [window_us, now, margin_us, *pairs])

@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from triboo_provider.client.budget import MAX_WINDOW, MICROS, ForkSafeLock, StoreUnavailable
-from triboo_provider.client.budget_local import poll_us
+from triboo_provider.client.budget_local import keep_us, poll_us
 
 FILE_NAME = "rate-limit-budget.sqlite3"
 # Table "requests", not "history": development builds made "history" with no limit column,
@@ -29,15 +29,23 @@ _SCHEMA = (
     " (api_user TEXT NOT NULL, at_us INTEGER NOT NULL, lim INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS requests_by_user ON requests (api_user, at_us)",
 )
-# Any entry older than this is dropped, whoever's it is: no window plus margin reaches it.
-_FORGET_US = 2 * round(MAX_WINDOW * MICROS)
-# The in-flight rule: the latest unanswered entry E (a limit above 0) whose count of
-# entries after E's window start (E included) has reached that limit.
+# Any entry older than this is dropped, whoever's it is: no history keeps one that long.
+_FORGET_US = 3 * round(MAX_WINDOW * MICROS)
+# Entries "after t" (budget.wait_for): later than t, or unanswered (a limit above 0) when
+# there is a margin. The in-flight rule: the latest unanswered entry E whose count of
+# entries after E's window start (E included) has reached its limit.
 _IN_FLIGHT = """
 SELECT MAX(e.at_us) FROM requests AS e
 WHERE e.api_user = :key AND e.lim > 0
   AND e.lim <= (SELECT COUNT(*) FROM requests AS x
-                WHERE x.api_user = :key AND x.at_us > e.at_us - :window)
+                WHERE x.api_user = :key
+                  AND (x.at_us > e.at_us - :window OR (:margin > 0 AND x.lim > 0)))
+"""
+# The own rule's counts: inside the window, and after its start.
+_COUNTS = """
+SELECT COALESCE(SUM(at_us > :now - :window), 0),
+       COALESCE(SUM(at_us > :now - :window OR (:margin > 0 AND lim > 0)), 0)
+FROM requests WHERE api_user = :key
 """
 
 
@@ -97,13 +105,8 @@ class SQLiteHistory:
     def _wait(db: sqlite3.Connection, limit: int, args: dict[str, int | str]) -> int:
         now_us, window_us, margin_us = int(args["now"]), int(args["window"]), int(args["margin"])
         poll = poll_us(margin_us)
-        (inside, older) = db.execute(
-            "SELECT COALESCE(SUM(at_us > :now - :window), 0),"
-            " COALESCE(SUM(at_us <= :now - :window AND lim > 0), 0)"
-            " FROM requests WHERE api_user = :key",
-            args,
-        ).fetchone()
-        count = int(inside) + int(older)
+        (inside, count) = db.execute(_COUNTS, args).fetchone()
+        inside, count = int(inside), int(count)
         wait_us = 0
         if count >= limit:
             leaving = count - limit  # among the entries inside the window, oldest first
@@ -119,7 +122,8 @@ class SQLiteHistory:
         if margin_us > 0:
             (in_flight,) = db.execute(_IN_FLIGHT, args).fetchone()
             if in_flight is not None:
-                wait_us = max(wait_us, int(in_flight) + margin_us - now_us, poll)
+                margin_end = int(in_flight) + margin_us - now_us
+                wait_us = max(wait_us, margin_end if margin_end > 0 else poll)
         return wait_us
 
     def settle(
@@ -153,9 +157,10 @@ class SQLiteHistory:
     def add(
         self, key: str, ages_us: Sequence[int], window_us: int, now_us: int, margin_us: int = 0
     ) -> None:
-        keep_us = window_us + margin_us
-        rows = [(key, now_us - max(age, 0), 0) for age in ages_us if age < keep_us]
+        keep = keep_us(window_us, margin_us)
+        rows = [(key, now_us - max(age, 0), 0) for age in ages_us if age < keep]
         with self._transaction() as db:
+            _clamp(db, {"key": key, "now": now_us})  # as the other stores do; nothing trimmed
             db.executemany("INSERT INTO requests VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
@@ -211,12 +216,18 @@ class SQLiteHistory:
         return db
 
 
-def _tidy(db: sqlite3.Connection, args: dict[str, int | str]) -> None:
-    """Move the key's entries later than now to now (the clock stepped back), and drop
-    those no window plus margin counts any more."""
+def _clamp(db: sqlite3.Connection, args: dict[str, int | str]) -> None:
+    """Move the key's entries later than now to now (the clock stepped back)."""
     db.execute("UPDATE requests SET at_us = :now WHERE api_user = :key AND at_us > :now", args)
+
+
+def _tidy(db: sqlite3.Connection, args: dict[str, int | str]) -> None:
+    """:func:`_clamp`, then drop the entries no longer kept (:func:`keep_us`)."""
+    _clamp(db, args)
+    keep = keep_us(int(args["window"]), int(args["margin"]))
     db.execute(
-        "DELETE FROM requests WHERE api_user = :key AND at_us <= :now - :window - :margin", args
+        "DELETE FROM requests WHERE api_user = :key AND at_us <= :now - :keep",
+        {**args, "keep": keep},
     )
 
 

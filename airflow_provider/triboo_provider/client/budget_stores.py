@@ -47,9 +47,8 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 # margin: 2 % (1.2 s a minute) plus 20 ms for short, scaled windows. Settling each entry
 # at its answer already makes the window count no earlier than the server's, and holding
 # overtakers until the answer makes the in-flight rule exact; the slack adds room for
-# what neither sees (the clocks of two machines running at slightly different rates), is
-# the least an overtaker waits, and how long an entry never answered is kept after a
-# window.
+# what neither sees (the clocks of two machines running at slightly different rates) and
+# is the least an overtaker waits.
 ARRIVAL_SLACK = 0.02
 ARRIVAL_SLACK_SECONDS = 0.02
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
