@@ -18,11 +18,11 @@ so the block must know whether anyone else put objects there. ``gc.get_freeze_co
 cannot say so alone: on CPython 3.12 the collector itself parks the immortal objects it
 meets there (a few hundred in a fresh interpreter, never unfrozen for good), while 3.11
 and 3.13+ only put what :func:`gc.freeze` moves. What can say so is an object's place:
-:func:`gc.get_objects` lists every tracked object except the frozen ones (on every
-version, the free-threaded build included), and a freeze moves every tracked object
-alive at that moment. So "someone froze before the block" is "the ``sys`` module, alive
-since the interpreter started, is frozen", and "someone froze during the block" is "an
-object the block created just after its own freeze is frozen".
+:func:`gc.get_objects` lists every tracked object except the frozen ones (3.10 to 3.13
+checked; current free-threaded sources filter them out too), and a freeze moves every
+tracked object alive at that moment. So "someone froze before the block" is "the ``sys``
+module, alive since the interpreter started, is frozen", and "someone froze during the
+block" is "an object the block created just after its own freeze is frozen".
 """
 
 from __future__ import annotations
