@@ -21,6 +21,7 @@ from triboo_provider.operators.users import TribooCreateUsersOperator
 from triboo_sandbox.server import SandboxServer, make_sandbox
 
 from tests.operator_support import run
+from tests.provider.test_sync_scrub import a_learner
 
 
 @pytest.fixture(params=["current", "2021"])
@@ -42,14 +43,6 @@ def theirs(server: Any) -> Any:
     return next(u for u in users if u.org != "acme" and not u.is_superuser)
 
 
-def mine(server: Any) -> Any:
-    users = server.sandbox.store.users.values()
-    return min(
-        (u for u in users if u.org == "acme" and not u.is_superuser and u.is_active),
-        key=lambda u: u.user_id,
-    )
-
-
 def new_user(email: str) -> dict[str, str]:
     return {"username": "new.one", "email": email, "first_name": "N", "last_name": "O",
             "name": "N O"}  # fmt: skip
@@ -60,7 +53,7 @@ def test_another_organisations_email_is_a_conflict_sent_once(server: Any, call: 
     email = theirs(server).email
     client = client_of(server)
     before = server.sandbox.requests
-    target = mine(server).user_id
+    target = a_learner(server).user_id
 
     def attempt() -> object:
         if call == "create":

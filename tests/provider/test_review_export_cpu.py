@@ -10,9 +10,6 @@ in the review report, not here.
 from __future__ import annotations
 
 import gc
-import glob
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +18,8 @@ import pytest
 from triboo_provider import heap
 from triboo_provider.heap import frozen_heap
 
+from tests.provider.test_heap import _python, _visible
+
 
 @pytest.fixture(autouse=True)
 def unfrozen() -> Iterator[None]:
@@ -28,11 +27,6 @@ def unfrozen() -> Iterator[None]:
     yield
     gc.unfreeze()
     gc.enable()
-
-
-def _visible(obj: object) -> bool:
-    """Whether the collector still visits ``obj`` (frozen objects are not listed)."""
-    return any(o is obj for o in gc.get_objects())
 
 
 def test_a_freeze_made_by_someone_else_during_the_block_outlives_it() -> None:
@@ -47,34 +41,6 @@ def test_a_freeze_made_by_someone_else_during_the_block_outlives_it() -> None:
         gc.freeze()
         assert not _visible(theirs)
     assert not _visible(theirs), "the export unfroze objects someone else froze"
-
-
-def _python_3_12() -> str | None:
-    """A CPython 3.12 interpreter on this machine, if any (heap.py needs only the
-    standard library, so it runs there as it is)."""
-    candidates = [
-        os.environ.get("TRIBOO_TEST_PYTHON312"),
-        shutil.which("python3.12"),
-        *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.12*/bin/python3.12"))),
-        "/usr/bin/python3.12",
-        "/usr/local/bin/python3.12",
-    ]
-    for candidate in candidates:
-        if not candidate or not os.access(candidate, os.X_OK):
-            continue
-        try:
-            answer = subprocess.run(
-                [candidate, "-I", "-c", "import sys; print(sys.version_info[:2] == (3, 12))"],
-                capture_output=True,
-                text=True,
-                timeout=30,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if answer.stdout.strip() == "True":
-            return candidate
-    return None
 
 
 # Run by a 3.12 interpreter: objects alive when the block starts must be out of the
@@ -102,7 +68,7 @@ def test_the_heap_is_frozen_on_python_3_12_where_nobody_froze_it() -> None:
     # heap" and does nothing, so on 3.12 the export's GC saving (12.0 -> 7.5 us a row)
     # is silently lost. Expected: none of the 1 000 objects alive at the start is
     # visited inside the block. Actual on 3.12.1: all 1 000 (freeze count 375).
-    python = _python_3_12()
+    python = _python(12)
     if python is None:
         pytest.skip("no CPython 3.12 interpreter on this machine")
     answer = subprocess.run(
