@@ -33,7 +33,7 @@ class HistoryStore(Protocol):
     ) -> tuple[int, int]:
         """Read the time ``now`` inside the atomic step (``clock_us()``, or the store's own
         clock); treat entries later than ``now`` as made at ``now``; drop entries at or
-        before ``now - window_us - margin_us``; if :func:`wait_for` allows it, record one
+        before ``now - keep_us(window_us, margin_us)``; if :func:`wait_for` allows it, record one
         request at ``now`` with its ``limit`` (0: none, never waits) and return
         ``(0, now)``, else return :func:`wait_for`'s microseconds (> 0) and ``now``.
 
@@ -55,8 +55,8 @@ class HistoryStore(Protocol):
     ) -> None:
         """Answered: in one atomic step, read ``now`` and tidy the history as
         :meth:`admit` does, then move one entry recorded at ``at_us`` with ``limit`` to
-        ``now``, with a limit of 0. None such (trimmed after a window and margin in flight,
-        or moved by a clock stepped back): record one at ``now`` with a limit of 0 all the
+        ``now``, with a limit of 0. None such (trimmed, two windows and the margin in
+        flight, or moved by a clock stepped back): record one at ``now``, limit 0, all the
         same, since an answer proves the server counted the request (the second case then
         counts it twice, which errs on the side of waiting)."""
         ...
