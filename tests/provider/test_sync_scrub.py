@@ -137,3 +137,32 @@ def test_a_retried_answer_that_repeats_a_value_is_scrubbed_in_every_warning(
     assert all(SCRUBBED in w and SUPERVISOR not in w for w in warnings), warnings
     assert SUPERVISOR not in str(raised.value)
     assert raised.value.__context__ is None
+
+
+def test_bulk_enroll_and_deactivation_scrub_the_identifiers_they_send(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every call that sends people's identifiers names them as ``sent``, so that a
+    refusal repeating one (a 400 quoting an e-mail) shows ``<value>``, as create and
+    update do."""
+    client = TribooClient(
+        TribooSettings.from_connection(
+            "http://127.0.0.1:1", "id", "s", {"rate_limit_store": "local"}
+        )
+    )
+    seen: list[tuple[str, list[str]]] = []
+
+    def call(operation: str, send: Any, **kwargs: Any) -> Any:
+        seen.append((operation, list(kwargs.get("sent", ()))))
+        raise TribooRateLimitError(operation, 429, "")  # stop here: no request is made
+
+    monkeypatch.setattr(client, "call", call)
+    for endpoint in ("upstream", "extended"):
+        with pytest.raises(TribooRateLimitError):
+            client.bulk_enroll(
+                identifiers=["jane@acme.example.com", "bob"], courses=["course-v1:A+B+C"],
+                endpoint=endpoint,
+            )  # fmt: skip
+    with pytest.raises(TribooRateLimitError):
+        client.deactivate_users(usernames=["jane", "bob"])
+    assert [sent for _, sent in seen] == [["jane@acme.example.com", "bob"]] * 2 + [["jane", "bob"]]

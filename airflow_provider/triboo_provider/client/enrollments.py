@@ -67,7 +67,9 @@ class Enrollments(ClientCore):
                 email_students=email_students,
             )
             upstream = self.call(
-                operation, lambda: bulk_enroll.sync_detailed(client=self.jwt_api, body=body)
+                operation,
+                lambda: bulk_enroll.sync_detailed(client=self.jwt_api, body=body),
+                sent=identifiers,  # a refusal may repeat them: people's e-mails
             )
             answer: JSONObject = expect_type(
                 operation, upstream, models.BulkEnrollResponse
@@ -84,7 +86,9 @@ class Enrollments(ClientCore):
                 email_students=email_students,
             )
             extended = self.call(
-                operation, lambda: extended_bulk_enroll.sync_detailed(client=self.api, body=ext)
+                operation,
+                lambda: extended_bulk_enroll.sync_detailed(client=self.api, body=ext),
+                sent=identifiers,
             )
             answer = expect_type(operation, extended, models.ExtendedBulkEnrollResponse).to_dict()
         try:

@@ -202,6 +202,7 @@ class Users(ClientCore):
                 partial(
                     deactivate_users_by_username.sync_detailed, client=self.api, username=chunk
                 ),
+                sent=chunk.split(","),  # usernames a refusal may repeat
             )
             outcomes.extend(_deactivated("deactivateUsersByUsername", results))
         return outcomes
