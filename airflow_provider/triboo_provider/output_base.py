@@ -23,12 +23,12 @@ from triboo_provider.client.errors import TribooInputError
 __all__ = ["DEFAULT_OUTPUT_BASE", "OUTPUT_BASE_PATTERN", "resolve_output_base"]
 
 # A local folder (an absolute path) or an fsspec URL. Refused: a template (``{{``, ``{%``),
-# blanks around it, a relative path, a control character, a bare ``/`` or scheme; trailing
-# slashes are allowed (dropped by resolve_output_base: ``s3://lake/triboo/`` is
+# blanks around it, a relative path, a control character (C0, DEL or C1), a bare ``/``
+# or scheme; trailing slashes are allowed (dropped by resolve_output_base: ``s3://lake/triboo/`` is
 # ``s3://lake/triboo``). ``""`` is "not given": the next source is used.
 OUTPUT_BASE_PATTERN = (
-    r"^(?![\s\S]*[\x00-\x1f\x7f])(?:(?![\s\S]*\{[{%])"
-    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f]*[^\s/]/*)?$"
+    r"^(?![\s\S]*[\x00-\x1f\x7f-\x9f])(?:(?![\s\S]*\{[{%])"
+    r"(?:/|[A-Za-z][A-Za-z0-9+.-]*://)[^\x00-\x1f\x7f-\x9f]*[^\s/]/*)?$"
 )
 DEFAULT_OUTPUT_BASE = "/tmp/triboo"  # noqa: S108 (the documented default)
 

@@ -296,7 +296,7 @@ def spec_accepts(value: str) -> bool:
     """The rule, written out independently of its regular expression."""
     if value == "":
         return True
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
         return False
     if "{{" in value or "{%" in value or value != value.strip():
         return False
@@ -313,7 +313,7 @@ BASES = st.one_of(
             st.sampled_from(
                 [
                     *("/", "//", "s3://", "file://", "tmp", "x y", " ", "\n", "\t", "{{"),
-                    *("{%", "}}", "ds", "é", "\u00a0", "a", ".", ":", "s3:", "%"),
+                    *("{%", "}}", "ds", "é", "\u00a0", "\x85", "a", ".", ":", "s3:", "%"),
                 ]
             ),
             max_size=6,
