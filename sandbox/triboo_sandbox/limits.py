@@ -18,6 +18,7 @@ DRF announces no wait at all: ``429 {"detail": "Request was throttled."}`` with 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -35,6 +36,18 @@ class RateLimiter:
     limits: dict[str, int] = field(default_factory=lambda: dict(REAL_LIMITS))
     clock: Callable[[], float] = time.monotonic
     _history: dict[str, deque[float]] = field(default_factory=dict)
+    # The server answers from several threads: without it, a thread that read the clock
+    # and then waited could append an older time after a newer one, and the unsorted
+    # history would keep an expired entry behind a fresh one (a 429 the server never sends).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (a sandbox's saved state) without its lock, which cannot be."""
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     @property
     def window(self) -> float:
@@ -44,6 +57,10 @@ class RateLimiter:
         """Record a request and answer None, or answer why it is throttled."""
         if self.scale is None:
             return None
+        with self._lock:
+            return self._check(api_user, scope)
+
+    def _check(self, api_user: str, scope: str) -> Throttled | None:
         now = self.clock()
         history = self._history.setdefault(api_user, deque())
         while history and history[0] <= now - self.window:
